@@ -1,0 +1,41 @@
+// Opens a SQLite database with the pragmas the server relies on: WAL (readers never block the
+// writer), a busy timeout (several processes may share the file), durable commits by default.
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from './schema.js'
+
+export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+
+export interface SqliteOptions {
+  synchronous?: 'FULL' | 'NORMAL' | 'EXTRA' | 'OFF'
+  busyTimeoutMs?: number
+  readonly?: boolean
+}
+
+export const sqliteMigrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url))
+
+/** `:memory:`, a path, or a `sqlite:`/`file:` URL → a path better-sqlite3 understands. */
+export function sqlitePathFromUrl (url: string): string {
+  if (url === ':memory:') return url
+  const stripped = url.replace(/^sqlite:(\/\/)?/, '').replace(/^file:(\/\/)?/, '')
+  return stripped === ':memory:' ? stripped : resolve(stripped)
+}
+
+export function openSqlite (url: string, options: SqliteOptions = {}): SqliteDb {
+  const path = sqlitePathFromUrl(url)
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const client = new Database(path, { readonly: options.readonly ?? false })
+  client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
+  if (path !== ':memory:' && options.readonly !== true) client.pragma('journal_mode = WAL')
+  client.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
+  client.pragma('foreign_keys = ON')
+  return drizzle(client, { schema }) as SqliteDb
+}
+
+export function migrateSqlite (db: SqliteDb, migrationsFolder = sqliteMigrationsFolder): void {
+  migrate(db, { migrationsFolder })
+}

@@ -1,0 +1,196 @@
+// SQLite implementation of the repositories. better-sqlite3 is synchronous: every multi-row write
+// runs in one synchronous IMMEDIATE transaction (never an async callback), and the methods stay
+// async to honour the shared contract.
+import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
+import { AppError, conversationNotFound, itemNotFound } from '../../errors.js'
+import { encodeItem } from '../../items/codec.js'
+import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
+import { validateMetadata } from '../metadata.js'
+import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
+import type { SqliteDb } from './client.js'
+import { conversations, items } from './schema.js'
+
+export interface SqliteRepositoryDeps {
+  db: SqliteDb
+  ids?: IdGenerator
+  /** Clock in Unix milliseconds. */
+  now?: () => number
+}
+
+interface ConversationRow { pk: number, id: string, createdAt: number, metadata: string }
+
+const toConversation = (row: ConversationRow): Conversation => ({
+  id: row.id,
+  createdAt: row.createdAt,
+  metadata: JSON.parse(row.metadata) as Metadata,
+})
+
+const duplicateItem = (id: string): AppError =>
+  new AppError('duplicate_item', `Duplicate item found with id ${id}. Remove duplicate items from your input and try again.`, { param: 'items' })
+
+export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: SqliteRepositoryDeps): Repositories {
+  const p = sql.placeholder
+  const liveConversation = db.select({
+    pk: conversations.pk,
+    id: conversations.id,
+    createdAt: conversations.createdAt,
+    metadata: conversations.metadata,
+  }).from(conversations)
+    .where(and(eq(conversations.id, p('id')), eq(conversations.owner, p('owner')), isNull(conversations.deletedAt)))
+    .prepare()
+
+  const insertConversation = db.insert(conversations).values({
+    id: p('id'), owner: p('owner'), createdAt: p('createdAt'), updatedAt: p('updatedAt'), metadata: p('metadata'),
+  }).returning({ pk: conversations.pk }).prepare()
+
+  const touchConversation = db.update(conversations)
+    .set({ nextPosition: sql`${conversations.nextPosition} + ${p('count')}`, updatedAt: sql`${p('updatedAt')}` })
+    .where(eq(conversations.pk, p('pk')))
+    .returning({ nextPosition: conversations.nextPosition })
+    .prepare()
+
+  const itemColumns = { id: items.id, type: items.type, body: items.body, full: items.full }
+  const pageAsc = db.select(itemColumns).from(items)
+    .where(and(eq(items.conversationPk, p('pk')), gt(items.position, p('from')), isNull(items.deletedAt)))
+    .orderBy(items.position).limit(p('limit')).prepare()
+  const pageDesc = db.select(itemColumns).from(items)
+    .where(and(eq(items.conversationPk, p('pk')), lt(items.position, p('from')), isNull(items.deletedAt)))
+    .orderBy(sql`${items.position} desc`).limit(p('limit')).prepare()
+  const positionOf = db.select({ position: items.position }).from(items)
+    .where(and(eq(items.conversationPk, p('pk')), eq(items.id, p('id')))).prepare()
+  const liveItem = db.select(itemColumns).from(items)
+    .where(and(eq(items.conversationPk, p('pk')), eq(items.id, p('id')), isNull(items.deletedAt))).prepare()
+
+  const findConversation = (owner: string, id: string): ConversationRow => {
+    const row = liveConversation.get({ id, owner })
+    if (row === undefined) throw conversationNotFound(id)
+    return row
+  }
+
+  const mintItemId = (type: string, seconds: number): string =>
+    ids((type in idPrefixes ? type : 'message') as IdKind, seconds)
+
+  /** Inserts items after the conversation's last position; must run inside a transaction. */
+  const insertItems = (tx: SqliteDb, conversationPk: number, newItems: NewItem[], nowMs: number): StoredItem[] => {
+    if (newItems.length === 0) return []
+    const seconds = Math.floor(nowMs / 1000)
+    const supplied = newItems.flatMap((i) => (i.id === undefined ? [] : [i.id]))
+    const seen = new Set<string>()
+    for (const id of supplied) {
+      if (seen.has(id)) throw duplicateItem(id)
+      seen.add(id)
+    }
+    if (supplied.length > 0) {
+      const existing = tx.select({ id: items.id }).from(items)
+        .where(and(eq(items.conversationPk, conversationPk), inArray(items.id, supplied))).limit(1).all()
+      if (existing[0] !== undefined) throw duplicateItem(existing[0].id)
+    }
+    const [touched] = touchConversation.all({ pk: conversationPk, count: newItems.length, updatedAt: nowMs })
+    const first = touched!.nextPosition - newItems.length
+    const stored: StoredItem[] = []
+    const rows = newItems.map((newItem, index) => {
+      const id = newItem.id ?? mintItemId(newItem.type, seconds)
+      const { body, full } = encodeItem(id, newItem.item)
+      stored.push({ id, type: newItem.type, body, full })
+      return { conversationPk, position: first + index, id, type: newItem.type, body, full, createdAt: seconds }
+    })
+    tx.insert(items).values(rows).run()
+    return stored
+  }
+
+  const conversationsRepo: ConversationsRepository = {
+    async create (owner, input) {
+      const metadata = validateMetadata(input.metadata)
+      const nowMs = now()
+      const createdAt = Math.floor(nowMs / 1000)
+      const id = ids('conversation', createdAt)
+      const created = db.transaction((tx) => {
+        const [row] = insertConversation.all({ id, owner, createdAt, updatedAt: nowMs, metadata: JSON.stringify(metadata) })
+        return insertItems(tx as unknown as SqliteDb, row!.pk, input.items ?? [], nowMs)
+      }, { behavior: 'immediate' })
+      return { conversation: { id, createdAt, metadata }, items: created }
+    },
+
+    async get (owner, id) {
+      return toConversation(findConversation(owner, id))
+    },
+
+    async updateMetadata (owner, id, value) {
+      const metadata = validateMetadata(value)
+      const row = db.update(conversations)
+        .set({ metadata: JSON.stringify(metadata), updatedAt: now() })
+        .where(and(eq(conversations.id, id), eq(conversations.owner, owner), isNull(conversations.deletedAt)))
+        .returning({ id: conversations.id, createdAt: conversations.createdAt })
+        .get()
+      if (row === undefined) throw conversationNotFound(id)
+      return { id: row.id, createdAt: row.createdAt, metadata }
+    },
+
+    async delete (owner, id) {
+      const changed = db.update(conversations).set({ deletedAt: now() })
+        .where(and(eq(conversations.id, id), eq(conversations.owner, owner), isNull(conversations.deletedAt)))
+        .run()
+      if (changed.changes === 0) throw conversationNotFound(id)
+    },
+  }
+
+  const itemsRepo: ItemsRepository = {
+    async append (owner, conversationId, newItems) {
+      return db.transaction((tx) => {
+        const conversation = findConversation(owner, conversationId)
+        return insertItems(tx as unknown as SqliteDb, conversation.pk, newItems, now())
+      }, { behavior: 'immediate' })
+    },
+
+    async list (owner, conversationId, { limit, order, after }): Promise<Page<StoredItem>> {
+      // One read transaction: the cursor lookup and the page see the same snapshot.
+      return db.transaction(() => {
+        const { pk } = findConversation(owner, conversationId)
+        let from = order === 'asc' ? -1 : Number.MAX_SAFE_INTEGER
+        if (after !== undefined) {
+          const cursor = positionOf.get({ pk, id: after })
+          if (cursor === undefined) {
+            throw new AppError('invalid_value', `Invalid 'after': no item with id '${after}' was found in conversation '${conversationId}'.`, { param: 'after' })
+          }
+          from = cursor.position
+        }
+        const rows = (order === 'asc' ? pageAsc : pageDesc).all({ pk, from, limit: limit + 1 }) as StoredItem[]
+        const hasMore = rows.length > limit
+        if (hasMore) rows.pop()
+        return { data: rows, hasMore }
+      })
+    },
+
+    async get (owner, conversationId, itemId) {
+      const { pk } = findConversation(owner, conversationId)
+      const row = liveItem.get({ pk, id: itemId }) as StoredItem | undefined
+      if (row === undefined) throw itemNotFound(itemId)
+      return row
+    },
+
+    async delete (owner, conversationId, itemId) {
+      return db.transaction((tx) => {
+        const conversation = findConversation(owner, conversationId)
+        const nowMs = now()
+        // The row stays as a tombstone (id and position), its content is erased.
+        const erased = tx.update(items).set({ body: null, full: null, deletedAt: nowMs })
+          .where(and(eq(items.conversationPk, conversation.pk), eq(items.id, itemId), isNull(items.deletedAt)))
+          .run()
+        if (erased.changes === 0) throw itemNotFound(itemId)
+        tx.update(conversations).set({ updatedAt: nowMs }).where(eq(conversations.pk, conversation.pk)).run()
+        return toConversation(conversation)
+      }, { behavior: 'immediate' })
+    },
+  }
+
+  return {
+    conversations: conversationsRepo,
+    items: itemsRepo,
+    async ping () {
+      db.$client.prepare('SELECT 1 FROM conversations LIMIT 1').get()
+    },
+    async close () {
+      if (db.$client.open) db.$client.close()
+    },
+  }
+}

@@ -1,0 +1,38 @@
+// SQLite tables. Items keep a per-conversation position (the pagination key) and survive
+// deletion as content-less tombstones, so cursors stay valid and ids are never reused.
+import { sql } from 'drizzle-orm'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+export const conversations = sqliteTable('conversations', {
+  // AUTOINCREMENT: a rowid is never reused, so pk order is creation order for good.
+  pk: integer('pk').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull(),
+  owner: text('owner').notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** Last write to the conversation or its items, Unix ms (retention is measured from it). */
+  updatedAt: integer('updated_at').notNull(),
+  /** JSON object of string → string. */
+  metadata: text('metadata').notNull().default('{}'),
+  /** Position the next appended item gets; positions are dense per conversation. */
+  nextPosition: integer('next_position').notNull().default(0),
+  deletedAt: integer('deleted_at'),
+}, (t) => [
+  uniqueIndex('conversations_id').on(t.id),
+  index('conversations_owner_live').on(t.owner, t.pk).where(sql`${t.deletedAt} IS NULL`),
+])
+
+export const items = sqliteTable('items', {
+  conversationPk: integer('conversation_pk').notNull().references(() => conversations.pk),
+  position: integer('position').notNull(),
+  id: text('id').notNull(),
+  type: text('type').notNull(),
+  /** The item as returned without `include`, ready to send; null once the item is deleted. */
+  body: text('body'),
+  /** The complete item, kept only when include-gated fields make it differ from `body`. */
+  full: text('full'),
+  createdAt: integer('created_at').notNull(),
+  deletedAt: integer('deleted_at'),
+}, (t) => [
+  primaryKey({ columns: [t.conversationPk, t.position] }),
+  uniqueIndex('items_conversation_item_id').on(t.conversationPk, t.id),
+])

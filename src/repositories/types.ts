@@ -1,0 +1,71 @@
+// Repository contracts. Async so that a PostgreSQL implementation can satisfy them; every method
+// takes the owner scope first: a conversation of another owner behaves exactly as a missing one.
+
+export type Metadata = Record<string, string>
+
+export interface Conversation {
+  id: string
+  createdAt: number
+  metadata: Metadata
+}
+
+/** An item as normalised from a request: `id` absent means "mint one". */
+export interface NewItem {
+  id?: string | undefined
+  type: string
+  item: Record<string, unknown>
+}
+
+/** A stored item, as JSON texts ready to send. */
+export interface StoredItem {
+  id: string
+  type: string
+  /** The item rendered without `include`. */
+  body: string
+  /** The complete item when include-gated fields make it differ from `body`, else null. */
+  full: string | null
+}
+
+export type Order = 'asc' | 'desc'
+
+export interface ListOptions {
+  limit: number
+  order: Order
+  /** Item id: return items strictly after it in `order`. It may belong to a deleted item. */
+  after?: string | undefined
+}
+
+export interface Page<T> {
+  data: T[]
+  hasMore: boolean
+}
+
+export interface ConversationsRepository {
+  /** Creates a conversation with its initial items in one transaction. Throws invalid metadata / duplicate item. */
+  create (owner: string, input: { metadata?: Metadata | null, items?: NewItem[] }): Promise<{ conversation: Conversation, items: StoredItem[] }>
+  /** Throws `not_found` for missing, deleted or foreign conversations. */
+  get (owner: string, id: string): Promise<Conversation>
+  /** Replaces the whole metadata map. Throws `not_found` as get. */
+  updateMetadata (owner: string, id: string, metadata: Metadata): Promise<Conversation>
+  /** Soft delete: marks the conversation; its items stay stored but become unreachable. Throws `not_found` as get. */
+  delete (owner: string, id: string): Promise<void>
+}
+
+export interface ItemsRepository {
+  /** Appends items after the existing ones, in order, in one transaction. Ids are minted when absent; an id already in the conversation is a `duplicate_item` error. */
+  append (owner: string, conversationId: string, items: NewItem[]): Promise<StoredItem[]>
+  /** Keyset page of live items. Throws `not_found` for the conversation, `invalid_value` (param `after`) for an id that never was in it. */
+  list (owner: string, conversationId: string, options: ListOptions): Promise<Page<StoredItem>>
+  /** Throws `not_found` for the conversation or for a missing/deleted item. */
+  get (owner: string, conversationId: string, itemId: string): Promise<StoredItem>
+  /** Erases the item's content for good, keeps its position and id as a tombstone; returns the conversation. */
+  delete (owner: string, conversationId: string, itemId: string): Promise<Conversation>
+}
+
+export interface Repositories {
+  conversations: ConversationsRepository
+  items: ItemsRepository
+  /** Cheap liveness check of the store (database reachable, schema applied). */
+  ping (): Promise<void>
+  close (): Promise<void>
+}
