@@ -1,0 +1,39 @@
+// buildApp(config, deps) → a ready-to-listen Fastify instance with every plugin and route
+// registered explicitly, in dependency order.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from './config.js'
+import { fastifyOptions } from './fastify-options.js'
+import database from './plugins/database.js'
+import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
+import identity from './plugins/identity.js'
+import jsonBody from './plugins/json-body.js'
+import validation from './plugins/validation.js'
+import type { Repositories } from './repositories/types.js'
+import { conversationsRoutes } from './routes/conversations.js'
+import { itemsRoutes } from './routes/items.js'
+
+export interface AppDeps {
+  /** Use these repositories instead of opening DATABASE_URL (tests, CLI). */
+  repos?: Repositories
+  /** false: no logger at all (tests). */
+  logger?: boolean
+}
+
+export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...fastifyOptions(config, { logger: deps.logger ?? true }),
+    frameworkErrors: (error, request, reply) => sendError(toAppError(error), request, reply),
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(errorHandler)
+  await app.register(validation)
+  await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
+  await app.register(database, { config, repos: deps.repos })
+  await app.register(identity)
+
+  const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }
+  await app.register(conversationsRoutes, routeOptions)
+  await app.register(itemsRoutes, routeOptions)
+  return app
+}

@@ -1,0 +1,35 @@
+// Fastify options shared by the server and the tests, so both run the same stack.
+import { randomBytes } from 'node:crypto'
+import type { FastifyServerOptions } from 'fastify'
+import qs from 'qs'
+import type { Config } from './config.js'
+
+export const newRequestId = (): string => `req_${randomBytes(16).toString('hex')}`
+
+/** `include[]=a&include[]=b`, `include=a&include=b` and `metadata[k]=v` all parse to plain structures. */
+export const parseQueryString = (query: string): Record<string, unknown> =>
+  qs.parse(query, { depth: 1, arrayLimit: 100, parameterLimit: 1000, parseArrays: true, allowPrototypes: false }) as Record<string, unknown>
+
+export function fastifyOptions (config: Config, { logger = true }: { logger?: boolean } = {}): FastifyServerOptions {
+  return {
+    logger: logger && config.logLevel !== 'silent'
+      ? {
+          level: config.logLevel,
+          redact: { paths: ['req.headers.authorization', 'req.headers["api-key"]', 'req.headers["xi-api-key"]'], censor: '[redacted]' },
+        }
+      : false,
+    bodyLimit: config.bodyLimit,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    genReqId: newRequestId,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      querystringParser: parseQueryString,
+      maxParamLength: 512,
+    },
+  }
+}

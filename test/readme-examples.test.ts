@@ -1,0 +1,59 @@
+// Runs the README's curl examples (parsed from the README itself) against a listening server.
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type ListeningServer } from './helpers/server.js'
+
+interface CurlCall { method: string, url: string, body?: string, comment: string }
+
+/** The curl lines of the README's "curl, endpoint by endpoint" block, with their comments. */
+function readmeCurlCalls (): CurlCall[] {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const section = readme.split('### curl, endpoint by endpoint')[1]!.split('```bash')[1]!.split('```')[0]!
+  const lines = section.replace(/\\\n\s*/g, '').split('\n')
+  const calls: CurlCall[] = []
+  let comment = ''
+  for (const line of lines) {
+    if (line.startsWith('#')) comment = line.slice(1).trim()
+    if (!line.startsWith('curl ')) continue
+    const method = /-X (\w+)/.exec(line)?.[1] ?? (line.includes(' -d ') ? 'POST' : 'GET')
+    const url = /(?:"|\s)(\$BASE[^"\s]*)/.exec(line)![1]!
+    const body = /-d '([^']*)'/.exec(line)?.[1]
+    calls.push({ method, url, comment, ...(body === undefined ? {} : { body }) })
+  }
+  return calls
+}
+
+let server: ListeningServer
+beforeAll(async () => { server = await startServer() })
+afterAll(async () => { await server.close() })
+
+describe('README curl examples', () => {
+  it('cover the eight endpoints and all answer 200 with the documented shapes', async () => {
+    const calls = readmeCurlCalls()
+    expect(calls.map((c) => `${c.method} ${c.url.split('?')[0]}`)).toEqual([
+      'POST $BASE/conversations',
+      'GET $BASE/conversations/$CONV',
+      'POST $BASE/conversations/$CONV',
+      'POST $BASE/conversations/$CONV/items',
+      'GET $BASE/conversations/$CONV/items',
+      'GET $BASE/conversations/$CONV/items/$ITEM',
+      'DELETE $BASE/conversations/$CONV/items/$ITEM',
+      'DELETE $BASE/conversations/$CONV',
+    ])
+    const vars: Record<string, string> = { BASE: server.baseURL }
+    const objects: string[] = []
+    for (const call of calls) {
+      const url = call.url.replace(/\$(\w+)/g, (_, name: string) => vars[name] ?? `$${name}`)
+      const response = await fetch(url, {
+        method: call.method,
+        ...(call.body === undefined ? {} : { body: call.body, headers: { 'content-type': 'application/json' } }),
+      })
+      expect({ example: call.comment, status: response.status }).toEqual({ example: call.comment, status: 200 })
+      const body = await response.json() as { id: string, object?: string, type?: string, data?: Array<{ id: string }> }
+      objects.push(body.object ?? `item:${body.type}`)
+      if (call.url === '$BASE/conversations') vars.CONV = body.id
+      if (call.url.endsWith('/items') && body.data !== undefined) vars.ITEM = body.data[0]!.id
+    }
+    expect(objects).toEqual(['conversation', 'conversation', 'conversation', 'list', 'list', 'item:message', 'conversation', 'conversation.deleted'])
+  })
+})
