@@ -16,7 +16,7 @@ export interface SqliteOptions {
   readonly?: boolean
 }
 
-export const sqliteMigrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url))
+export const sqliteMigrationsFolder = fileURLToPath(new URL('../../../migrations/sqlite', import.meta.url))
 
 /** `:memory:`, a path, or a `sqlite:`/`file:` URL → a path better-sqlite3 understands. */
 export function sqlitePathFromUrl (url: string): string {
