@@ -16,6 +16,8 @@ const EnvSchema = Type.Object({
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   SQLITE_SYNCHRONOUS: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('EXTRA'), Type.Literal('OFF')], { default: 'FULL' }),
   SQLITE_BUSY_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  PG_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  PG_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 72_000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
@@ -32,6 +34,10 @@ export interface Config {
   migrateOnStart: boolean
   sqliteSynchronous: 'FULL' | 'NORMAL' | 'EXTRA' | 'OFF'
   sqliteBusyTimeoutMs: number
+  /** Connections per process to PostgreSQL (DATABASE_URL=postgres://…). */
+  pgPoolSize: number
+  /** PostgreSQL statement_timeout in ms; 0 disables it. */
+  pgStatementTimeoutMs: number
   requestTimeoutMs: number
   keepAliveTimeoutMs: number
   shutdownTimeoutMs: number
@@ -64,6 +70,8 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     migrateOnStart: converted.MIGRATE_ON_START,
     sqliteSynchronous: converted.SQLITE_SYNCHRONOUS,
     sqliteBusyTimeoutMs: converted.SQLITE_BUSY_TIMEOUT_MS,
+    pgPoolSize: converted.PG_POOL_SIZE,
+    pgStatementTimeoutMs: converted.PG_STATEMENT_TIMEOUT_MS,
     requestTimeoutMs: converted.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: converted.KEEP_ALIVE_TIMEOUT_MS,
     shutdownTimeoutMs: converted.SHUTDOWN_TIMEOUT_MS,

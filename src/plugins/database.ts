@@ -1,8 +1,10 @@
-// Opens the store named by DATABASE_URL, applies migrations when asked, and exposes the
-// repositories as `app.repos`; closes the database when the app closes.
+// Opens the store named by DATABASE_URL (a SQLite path, or postgres:// for PostgreSQL), applies
+// migrations when asked, and exposes the repositories as `app.repos`; closes it when the app closes.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
+import { isPostgresUrl, migratePg, openPg } from '../repositories/pg/client.js'
+import { createPgRepositories } from '../repositories/pg/repositories.js'
 import { migrateSqlite, openSqlite } from '../repositories/sqlite/client.js'
 import { createSqliteRepositories } from '../repositories/sqlite/repositories.js'
 import type { Repositories } from '../repositories/types.js'
@@ -13,14 +15,32 @@ declare module 'fastify' {
   }
 }
 
-export function openRepositories (config: Config): Repositories {
+export async function openRepositories (config: Config): Promise<Repositories> {
+  if (isPostgresUrl(config.databaseUrl)) {
+    const connection = openPg(config.databaseUrl, { poolSize: config.pgPoolSize, statementTimeoutMs: config.pgStatementTimeoutMs })
+    try {
+      if (config.migrateOnStart) await migratePg(connection)
+    } catch (error) {
+      await connection.pool.end()
+      throw error
+    }
+    let closed = false
+    return createPgRepositories({
+      db: connection.db,
+      close: async () => {
+        if (closed) return
+        closed = true
+        await connection.pool.end()
+      },
+    })
+  }
   const db = openSqlite(config.databaseUrl, { synchronous: config.sqliteSynchronous, busyTimeoutMs: config.sqliteBusyTimeoutMs })
   if (config.migrateOnStart) migrateSqlite(db)
   return createSqliteRepositories({ db })
 }
 
 async function database (app: FastifyInstance, { config, repos }: { config: Config, repos?: Repositories | undefined }): Promise<void> {
-  const opened = repos ?? openRepositories(config)
+  const opened = repos ?? await openRepositories(config)
   app.decorate('repos', opened)
   app.addHook('onClose', async () => { await opened.close() })
 }

@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
+import { makeTestPgRepositories, testBackend } from './pg.js'
 
 export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   ...loadConfig({}),
@@ -10,9 +11,14 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   ...overrides,
 })
 
-/** The production app on an in-memory database with migrations applied. */
+/**
+ * The production app on an empty database with migrations applied: in-memory SQLite, or the
+ * test file's PostgreSQL database when TEST_BACKEND says so (unless a databaseUrl is given).
+ */
 export async function buildTestApp (overrides: Partial<Config> = {}, deps: AppDeps = {}): Promise<FastifyInstance> {
-  return buildApp(testConfig(overrides), { logger: false, ...deps })
+  const onPg = testBackend !== 'sqlite' && overrides.databaseUrl === undefined && deps.repos === undefined
+  const repos = onPg ? { repos: await makeTestPgRepositories() } : {}
+  return buildApp(testConfig(overrides), { logger: false, ...repos, ...deps })
 }
 
 export const ID = {

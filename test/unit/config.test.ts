@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       migrateOnStart: true,
       sqliteSynchronous: 'FULL',
       sqliteBusyTimeoutMs: 5000,
+      pgPoolSize: 10,
+      pgStatementTimeoutMs: 30_000,
       requestTimeoutMs: 60_000,
       keepAliveTimeoutMs: 72_000,
       shutdownTimeoutMs: 10_000,

@@ -1,0 +1,54 @@
+// Opens PostgreSQL through node-postgres: a bounded pool with a per-statement timeout, and
+// migrations applied under an advisory lock so that replicas starting together apply each
+// migration once.
+import { fileURLToPath } from 'node:url'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle } from 'drizzle-orm/node-postgres'
+import { migrate } from 'drizzle-orm/node-postgres/migrator'
+import pg from 'pg'
+import * as schema from './schema.js'
+
+/** Any Drizzle PostgreSQL database over our schema (node-postgres in production, PGlite in tests). */
+export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface PgOptions {
+  poolSize?: number
+  /** Server-side cap on each statement, in ms; 0 disables it. */
+  statementTimeoutMs?: number
+}
+
+export interface PgConnection {
+  db: PgDb
+  pool: pg.Pool
+}
+
+export const pgMigrationsFolder = fileURLToPath(new URL('../../../migrations/pg', import.meta.url))
+
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url)
+
+export function openPg (url: string, options: PgOptions = {}): PgConnection {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.statementTimeoutMs !== undefined && options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
+  })
+  // An idle client losing its connection (server restart, failover) must not crash the process;
+  // the pool discards it and the next query opens a new one.
+  pool.on('error', () => {})
+  return { db: drizzle(pool, { schema }) as unknown as PgDb, pool }
+}
+
+// Arbitrary constant shared by every replica: the key of the migration advisory lock.
+const migrationLockKey = 7_266_425_019
+
+export async function migratePg ({ db, pool }: PgConnection, migrationsFolder = pgMigrationsFolder): Promise<void> {
+  // The lock lives on its own connection, so a pool of size 1 can still run the migrations.
+  const lock = new pg.Client(pool.options)
+  await lock.connect()
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [migrationLockKey])
+    await migrate(db as unknown as Parameters<typeof migrate>[0], { migrationsFolder })
+  } finally {
+    await lock.end()
+  }
+}

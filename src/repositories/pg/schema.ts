@@ -1,0 +1,39 @@
+// PostgreSQL tables: the same tables, columns and indexes as the SQLite schema. Stored item JSON
+// stays `text` (not jsonb) so the server sends it byte for byte, with the key order it was
+// written in; jsonb would reorder keys.
+import { sql } from 'drizzle-orm'
+import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
+
+export const conversations = pgTable('conversations', {
+  // Identity column: never reused, so pk order is creation order for good.
+  pk: bigint('pk', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  id: text('id').notNull(),
+  owner: text('owner').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  /** Last write to the conversation or its items, Unix ms (retention is measured from it). */
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  /** JSON object of string → string, as text (key order kept). */
+  metadata: text('metadata').notNull().default('{}'),
+  /** Position the next appended item gets; the row lock taken by bumping it serialises appends. */
+  nextPosition: integer('next_position').notNull().default(0),
+  deletedAt: bigint('deleted_at', { mode: 'number' }),
+}, (t) => [
+  uniqueIndex('conversations_id').on(t.id),
+  index('conversations_owner_live').on(t.owner, t.pk).where(sql`${t.deletedAt} IS NULL`),
+])
+
+export const items = pgTable('items', {
+  conversationPk: bigint('conversation_pk', { mode: 'number' }).notNull().references(() => conversations.pk),
+  position: integer('position').notNull(),
+  id: text('id').notNull(),
+  type: text('type').notNull(),
+  /** The item as returned without `include`, ready to send; null once the item is deleted. */
+  body: text('body'),
+  /** The complete item, kept only when include-gated fields make it differ from `body`. */
+  full: text('full'),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  deletedAt: bigint('deleted_at', { mode: 'number' }),
+}, (t) => [
+  primaryKey({ columns: [t.conversationPk, t.position] }),
+  uniqueIndex('items_conversation_item_id').on(t.conversationPk, t.id),
+])
