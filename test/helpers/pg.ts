@@ -73,7 +73,8 @@ async function openServerDatabase (): Promise<TestPgDatabase> {
 }
 
 async function resetter (db: PgDb): Promise<() => Promise<void>> {
-  const tables = await db.execute<{ name: string }>(sql`SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'`)
+  // Both drivers answer { rows }; the shared PgDatabase type leaves the result shape open.
+  const tables = await db.execute(sql`SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'`) as unknown as { rows: Array<{ name: string }> }
   const list = tables.rows.map((t) => `public.${t.name}`).join(', ')
   return async () => { await db.execute(sql.raw(`TRUNCATE ${list} RESTART IDENTITY CASCADE`)) }
 }

@@ -41,14 +41,17 @@ export function openPg (url: string, options: PgOptions = {}): PgConnection {
 // Arbitrary constant shared by every replica: the key of the migration advisory lock.
 const migrationLockKey = 7_266_425_019
 
-export async function migratePg ({ db, pool }: PgConnection, migrationsFolder = pgMigrationsFolder): Promise<void> {
-  // The lock lives on its own connection, so a pool of size 1 can still run the migrations.
-  const lock = new pg.Client(pool.options)
-  await lock.connect()
+export async function migratePg ({ pool }: PgConnection, migrationsFolder = pgMigrationsFolder): Promise<void> {
+  // One dedicated session holds the lock and runs the migrations, without the statement timeout
+  // (an index build may take long); a concurrent replica waits on the lock, then finds nothing to do.
+  const session = new pg.Client(pool.options)
+  await session.connect()
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [migrationLockKey])
-    await migrate(db as unknown as Parameters<typeof migrate>[0], { migrationsFolder })
+    await session.query('SET statement_timeout = 0')
+    await session.query('SELECT pg_advisory_lock($1)', [migrationLockKey])
+    await migrate(drizzle(session), { migrationsFolder })
   } finally {
-    await lock.end()
+    // Ending the session releases the lock.
+    await session.end()
   }
 }
