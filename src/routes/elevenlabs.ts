@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { type AppError } from '../errors.js'
-import { toAppError } from '../plugins/error-handler.js'
+import { logMessage, toAppError } from '../plugins/error-handler.js'
 import { DeletedConversationSchema } from '../schemas/conversations.js'
 
 const ValidationErrorSchema = Type.Object({
@@ -60,7 +60,7 @@ function elevenLabsBody (error: AppError, request: FastifyRequest): unknown {
 function sendElevenLabsError (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const appError = toAppError(error, request)
   if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed')
-  else request.log.info({ code: appError.code, param: appError.param }, appError.message)
+  else request.log.info({ code: appError.code, param: appError.param }, logMessage(appError))
   if (appError.headers !== undefined) reply.headers(appError.headers)
   const status = appError.statusCode === 400 ? 422 : appError.statusCode
   return reply.code(status).header('x-request-id', request.id).type('application/json; charset=utf-8').send(elevenLabsBody(appError, request))
