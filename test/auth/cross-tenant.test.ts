@@ -82,7 +82,7 @@ async function modes (): Promise<Mode[]> {
 }
 
 /** Every id-bearing request B can make, with the ids to substitute. */
-function probes (conversation: string, item: string, own: string): Array<{ label: string, request: (ids: { conversation: string, item: string }) => InjectOptions }> {
+function probes (own: string): Array<{ label: string, request: (ids: { conversation: string, item: string }) => InjectOptions }> {
   const list: Array<{ label: string, request: (ids: { conversation: string, item: string }) => InjectOptions }> = []
   for (const prefix of ['/v1', '/openai/v1']) {
     const q = prefix === '/openai/v1' ? '?api-version=preview' : ''
@@ -140,7 +140,7 @@ describe.each(allModes)('cross-tenant isolation: $name', (mode) => {
 
     const ghost = { conversation: fakeId('conv'), item: fakeId('msg') }
     const seen: string[] = []
-    for (const probe of probes(conversation, item, own)) {
+    for (const probe of probes(own)) {
       const real = await app.inject({ ...probe.request({ conversation, item }), headers: mode.b })
       const missing = await app.inject({ ...probe.request(ghost), headers: mode.b })
       const unmask = (body: string): string => body.replaceAll(ghost.conversation, conversation).replaceAll(ghost.item, item)

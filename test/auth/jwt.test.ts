@@ -136,7 +136,7 @@ describe('a JWKS fetched from a URL', () => {
   let broken = false
   beforeAll(async () => {
     signer = await makeSigner('ES256', 'remote-1')
-    server = createServer((request, response) => {
+    server = createServer((_request, response) => {
       requests++
       if (broken) { response.writeHead(500).end('down'); return }
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(signer.jwks))

@@ -1,5 +1,5 @@
 // Authentication settings and real signed tokens for tests.
-import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose'
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTPayload } from 'jose'
 import type { ApiKey } from '../../src/auth/api-keys.js'
 import type { AuthSettings } from '../../src/auth/authenticate.js'
 import type { JwtSettings } from '../../src/auth/jwt.js'
