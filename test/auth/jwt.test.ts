@@ -1,11 +1,15 @@
 // JWT authentication with real signed tokens: HS256 with a shared secret, RS256 and ES256 from a
 // JWKS given inline, and a JWKS served over HTTP by a local server.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, call, errorBody } from '../helpers/app.js'
 import { audience, bearer, hsSecret, hsToken, issuer, jwtAuth, makeSigner, tamperedToken, unsignedToken, type Signer } from '../helpers/auth.js'
 import { maskKey } from '../../src/auth/mask.js'
+import { loadConfig } from '../../src/config.js'
 
 let app: FastifyInstance | undefined
 afterEach(async () => { await app?.close(); app = undefined })
@@ -88,6 +92,21 @@ describe('RS256 and ES256 tokens from a JWKS', () => {
     rs = await makeSigner('RS256', 'rs-1')
     es = await makeSigner('ES256', 'es-1')
     stranger = await makeSigner('RS256', 'rs-1')
+  })
+
+  it('are verified with the keys of JWT_JWKS_FILE, as loaded from the environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jwks-'))
+    try {
+      const file = join(dir, 'jwks.json')
+      writeFileSync(file, JSON.stringify(rs.jwks))
+      const { auth } = loadConfig({ JWT_JWKS_FILE: file, JWT_ISSUER: issuer, JWT_AUDIENCE: audience })
+      app = await buildTestApp({ auth })
+      expect((await createAs(await rs.token())).status).toBe(200)
+      const foreign = await es.token()
+      expect(await createAs(foreign)).toMatchObject({ status: 401, body: rejected(foreign, 'The token was not signed by a known key.') })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('accept tokens signed by any key of the set', async () => {
