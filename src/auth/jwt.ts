@@ -73,7 +73,9 @@ export function createJwtVerifier (settings: JwtSettings): JwtVerifier {
 
 function rejectionReason (error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The token has expired.'
-  if (error instanceof errors.JWTClaimValidationFailed) return `The token's '${error.claim}' claim is not accepted.`
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return error.reason === 'missing' ? `The token has no '${error.claim}' claim.` : `The token's '${error.claim}' claim is not accepted.`
+  }
   if (error instanceof errors.JOSEAlgNotAllowed) return 'The token\'s signing algorithm is not accepted.'
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token\'s signature is invalid.'
   if (error instanceof errors.JWKSNoMatchingKey) return 'The token was not signed by a known key.'
