@@ -1,5 +1,6 @@
 // The official SDKs against a listening server with API keys: each client sees only its tenant's
 // conversations, a wrong key raises AuthenticationError, and the Azure client works on /openai/v1.
+import { OpenAIConversationsSession } from '@openai/agents-openai'
 import OpenAI, { AzureOpenAI } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiKeysAuth } from '../helpers/auth.js'
@@ -83,5 +84,17 @@ describe('the Azure OpenAI client', () => {
     const own = await isolated.conversations.create()
     expect(await isolated.conversations.retrieve(own.id)).toEqual(own)
     await notFound(azure.conversations.retrieve(own.id), `Conversation with id '${own.id}' not found.`)
+  })
+})
+
+describe('the Agents SDK session', () => {
+  it('works with a key and cannot resume another tenant\'s conversation', async () => {
+    const mine = new OpenAIConversationsSession({ client: a as never })
+    await mine.addItems([{ role: 'user', content: 'hello' }])
+    const conversationId = await mine.getSessionId()
+    expect(await mine.getItems()).toHaveLength(1)
+    const theirs = new OpenAIConversationsSession({ client: b as never, conversationId })
+    await expect(theirs.getItems()).rejects.toBeInstanceOf(OpenAI.NotFoundError)
+    expect(await mine.getItems()).toHaveLength(1)
   })
 })
