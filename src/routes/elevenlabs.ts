@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { type AppError } from '../errors.js'
+import type { AppError } from '../errors.js'
 import { logMessage, toAppError } from '../plugins/error-handler.js'
 import { DeletedConversationSchema } from '../schemas/conversations.js'
 
@@ -36,7 +36,7 @@ const pydanticType: Record<string, string> = {
 const locationOf = (context: string | undefined): string =>
   context === 'params' ? 'path' : context === 'querystring' ? 'query' : context === 'headers' ? 'header' : 'body'
 
-function elevenLabsBody (error: AppError, request: FastifyRequest): unknown {
+function elevenLabsBody (error: AppError): unknown {
   if (error.statusCode === 400) {
     // Every 400 of a DELETE is about its input: FastAPI's 422 with the offending location.
     const context = (error as unknown as FastifyError).validationContext
@@ -53,7 +53,6 @@ function elevenLabsBody (error: AppError, request: FastifyRequest): unknown {
     return { detail: { type: 'not_found', code: 'conversation_not_found', message: error.message, status: 'conversation_not_found' } }
   }
   const type = error.statusCode >= 500 ? 'internal_error' : 'invalid_request'
-  request.log.debug({ code: error.code }, 'elevenlabs error')
   return { detail: { type, code: error.code, message: error.message, status: error.code } }
 }
 
@@ -63,7 +62,7 @@ function sendElevenLabsError (error: unknown, request: FastifyRequest, reply: Fa
   else request.log.info({ code: appError.code, param: appError.param }, logMessage(appError))
   if (appError.headers !== undefined) reply.headers(appError.headers)
   const status = appError.statusCode === 400 ? 422 : appError.statusCode
-  return reply.code(status).header('x-request-id', request.id).type('application/json; charset=utf-8').send(elevenLabsBody(appError, request))
+  return reply.code(status).header('x-request-id', request.id).type('application/json; charset=utf-8').send(elevenLabsBody(appError))
 }
 
 export const elevenLabsRoutes: FastifyPluginAsyncTypebox = async (app) => {
