@@ -5,6 +5,7 @@ const backendAgnostic = [
   'test/repositories/pg.test.ts',
   'test/routes/**/*.test.ts',
   'test/sdk/**/*.test.ts',
+  'test/auth/cross-tenant.test.ts',
 ]
 // Needs several server processes on one real PostgreSQL server.
 const postgresServerOnly = ['test/pg/**/*.test.ts']
