@@ -39,6 +39,9 @@ export function pgErrorOf (error: unknown): { code?: string, constraint?: string
   return undefined
 }
 
+// Rows per INSERT: PostgreSQL binds at most 65535 parameters per statement (7 per item row).
+const insertChunk = 1000
+
 const conversationColumns = {
   pk: conversations.pk,
   id: conversations.id,
@@ -96,7 +99,9 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
       stored.push({ id, type: newItem.type, body, full })
       return { conversationPk, position: first + index, id, type: newItem.type, body, full, createdAt: seconds }
     })
-    await tx.insert(items).values(rows)
+    for (let start = 0; start < rows.length; start += insertChunk) {
+      await tx.insert(items).values(rows.slice(start, start + insertChunk))
+    }
     return stored
   }
 
