@@ -203,7 +203,7 @@ describe('conversations-server backup', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(new RegExp(`^backed up ${path} to ${copy} \\(\\d+ pages, integrity_check ok\\)\\n$`))
     expect(run.stderr).toMatch(/backup: \d+\/\d+ pages\n$/)
-    expect(countRows(copy, 'SELECT group_concat(id) FROM conversations')).toBe(ids.join(','))
+    expect(countRows(copy, 'SELECT group_concat(id) FROM (SELECT id FROM conversations ORDER BY pk)')).toBe(ids.join(','))
 
     const again = await cliInProcess(['backup', copy, '--database', path])
     expect(again.code).toBe(64)
