@@ -1,6 +1,8 @@
 // JSONL export and import: a round trip into an empty database answers every API request exactly as
 // the source did; import is idempotent, validates like the API and reports bad lines; export streams.
 import { PassThrough, Readable, Writable } from 'node:stream'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { exportJsonl } from '../../src/lifecycle/export.js'
@@ -237,3 +239,50 @@ describe('export streaming', () => {
     expect(maxBuffered).toBeLessThanOrEqual(16 * 1024 + chunkSize * itemBytes)
   })
 })
+
+/** A full garbage collection (exposed for this test only), so heapUsed measures live data. */
+function collectGarbage (): () => void {
+  setFlagsFromString('--expose-gc')
+  return runInNewContext('gc') as () => void
+}
+
+describe('export memory', () => {
+  // EXPORT_MEMORY_ITEMS=1000000 runs the million-item variant (minutes); the default keeps the suite fast.
+  const total = Number(process.env.EXPORT_MEMORY_ITEMS ?? 40_000)
+
+  it(`keeps the live heap flat while exporting ${total} items`, async () => {
+    const source = await store()
+    const text = 'y'.repeat(200)
+    const conversations = [await source.repos.conversations.create('default', {}), await source.repos.conversations.create('default', {})]
+    for (let done = 0; done < total; done += 1000) {
+      const target = conversations[done < total / 2 ? 0 : 1]!.conversation.id
+      await source.repos.items.append('default', target, Array.from({ length: Math.min(1000, total - done) }, () => message(text)))
+    }
+    const gc = collectGarbage()
+    gc()
+    const baseline = process.memoryUsage().heapUsed
+    let peak = 0
+    let bytes = 0
+    let writes = 0
+    const sink = new Writable({
+      write (chunk: Buffer, _encoding, done) {
+        bytes += chunk.length
+        writes += 1
+        if (writes % 10 === 0) {
+          gc()
+          peak = Math.max(peak, process.memoryUsage().heapUsed - baseline)
+        }
+        done()
+      },
+    })
+    const result = await exportJsonl(source.lifecycle, sink, {}, { itemsPerChunk: 500 })
+    expect(result).toEqual({ conversations: 2, items: total })
+    // The output is far larger than what stays alive at any moment: one chunk, not a conversation.
+    expect(bytes).toBeGreaterThan(total * 200)
+    expect(peak).toBeLessThan(Math.min(bytes / 4, 16 * 1024 * 1024))
+  }, 600_000)
+})
+
+function message (text: string): { type: string, item: Record<string, unknown> } {
+  return { type: 'message', item: { type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_text', text }] } }
+}
