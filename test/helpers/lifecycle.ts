@@ -7,6 +7,7 @@ import { createSqliteRepositories } from '../../src/repositories/sqlite/reposito
 import type { Repositories } from '../../src/repositories/types.js'
 import type { LifecycleRepository } from '../../src/repositories/lifecycle.js'
 import type { Config } from '../../src/config.js'
+import type { AppDeps } from '../../src/app.js'
 import { buildTestApp } from './app.js'
 
 export interface Clock { now: () => number, set: (ms: number) => void, advance: (ms: number) => void }
@@ -27,11 +28,11 @@ export interface TestStore {
 }
 
 /** A migrated database (`:memory:` unless a path is given) behind the production app. */
-export async function openTestStore (clock: Clock, options: { path?: string, config?: Partial<Config> } = {}): Promise<TestStore> {
+export async function openTestStore (clock: Clock, options: { path?: string, config?: Partial<Config>, deps?: AppDeps } = {}): Promise<TestStore> {
   const db = openSqlite(options.path ?? ':memory:')
   migrateSqlite(db)
   const repos = createSqliteRepositories({ db, now: clock.now })
-  const app = await buildTestApp({ databaseUrl: options.path ?? ':memory:', ...options.config }, { repos, now: clock.now })
+  const app = await buildTestApp({ databaseUrl: options.path ?? ':memory:', ...options.config }, { ...options.deps, repos, now: clock.now })
   return { db, repos, lifecycle: repos.lifecycle!, app }
 }
 

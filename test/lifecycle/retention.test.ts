@@ -1,7 +1,9 @@
 // Retention with a controllable clock: TTL soft-deletes idle conversations, PURGE_AFTER removes
 // deleted conversations, their items and deleted-item tombstones for good, in small batches.
 import { afterEach, describe, expect, it } from 'vitest'
-import { addItems, call, createConversation, errorBody, userMessage } from '../helpers/app.js'
+import { migrateSqlite, openSqlite } from '../../src/repositories/sqlite/client.js'
+import { createSqliteRepositories } from '../../src/repositories/sqlite/repositories.js'
+import { addItems, buildTestApp, call, createConversation, errorBody, userMessage } from '../helpers/app.js'
 import { day, expectNoTraces, hour, manualClock, openTestStore, tableCounts, type TestStore } from '../helpers/lifecycle.js'
 
 let store: TestStore | undefined
@@ -122,6 +124,32 @@ describe('purge', () => {
   })
 })
 
+describe('purge and rows of other features', () => {
+  it('deletes rows of any table that refers to a purged conversation by foreign key', async () => {
+    const clock = manualClock()
+    const db = openSqlite(':memory:')
+    migrateSqlite(db)
+    // Tables a feature might add, referring to a conversation by id and by pk, without ON DELETE CASCADE.
+    db.$client.exec(`
+      CREATE TABLE notes (note TEXT, conversation_id TEXT NOT NULL REFERENCES conversations(id));
+      CREATE TABLE marks (conversation_pk INTEGER NOT NULL REFERENCES conversations(pk));`)
+    const repos = createSqliteRepositories({ db, now: clock.now })
+    const app = await buildTestApp({ purgeAfterMs: day }, { repos, now: clock.now })
+    store = { db, repos, lifecycle: repos.lifecycle!, app }
+    const doomed = await createConversation(app, { items: [userMessage('bye')] })
+    const kept = await createConversation(app)
+    for (const id of [doomed.id, kept.id]) {
+      db.$client.prepare('INSERT INTO notes VALUES (?, ?)').run(`note for ${id}`, id)
+      db.$client.prepare('INSERT INTO marks SELECT pk FROM conversations WHERE id = ?').run(id)
+    }
+    await call(app, { method: 'DELETE', url: `/v1/conversations/${doomed.id}` })
+    clock.advance(day)
+    expect(await app.retention.runOnce()).toMatchObject({ purgedConversations: 1, purgedItems: 1 })
+    expectNoTraces(db, { ids: [doomed.id], words: [] })
+    expect(tableCounts(db)).toMatchObject({ conversations: 1, items: 0, notes: 1, marks: 1 })
+  })
+})
+
 describe('batching', () => {
   it('works in batches of RETENTION_BATCH_SIZE until nothing is left, serving requests between batches', async () => {
     const clock = manualClock()
@@ -168,6 +196,26 @@ describe('periodic retention in the server', () => {
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(app.retention.stats.runs).toBe(runs)
     store = undefined
+  })
+
+  it('logs what each pass removed', async () => {
+    const clock = manualClock()
+    const lines: string[] = []
+    store = await openTestStore(clock, {
+      config: { conversationTtlMs: hour, retentionIntervalMs: 20, logLevel: 'info' },
+      deps: { logger: true, logStream: { write: (line) => { lines.push(line) } } },
+    })
+    await createConversation(store.app)
+    await createConversation(store.app)
+    clock.advance(hour)
+    await store.app.ready()
+    const deadline = Date.now() + 10_000
+    const logged = (): any[] => lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'retention pass removed data')
+    while (logged().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(logged()).toEqual([expect.objectContaining({
+      level: 30,
+      retention: { expiredConversations: 2, purgedConversations: 0, purgedItems: 0, purgedTombstones: 0 },
+    })])
   })
 
   it('is off without CONVERSATION_TTL and PURGE_AFTER', async () => {

@@ -25,8 +25,25 @@ function filterSql (filter: ExportFilter): { where: string, params: Record<strin
   return { where: clauses.join(' AND '), params }
 }
 
+const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`
+
+/**
+ * One DELETE per foreign key pointing at `conversations` from a table other than `items`, so that
+ * rows added by other features (declared with a foreign key) go with their conversation, and a
+ * purge never fails on a foreign-key constraint. Read from the schema when the repository is created.
+ */
+function dependentRowDeletes (client: SqliteDb['$client']): Array<{ run: (pk: number) => unknown }> {
+  const tables = client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('items', 'conversations')").pluck().all() as string[]
+  return tables.flatMap((table) => {
+    const keys = client.prepare(`SELECT "from", "to" FROM pragma_foreign_key_list(?) WHERE "table" = 'conversations'`).all(table) as Array<{ from: string, to: string | null }>
+    return keys.map(({ from, to }) => client.prepare(
+      `DELETE FROM ${quote(table)} WHERE ${quote(from)} = (SELECT ${quote(to ?? 'pk')} FROM conversations WHERE pk = ?)`))
+  })
+}
+
 export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteLifecycleDeps): LifecycleRepository {
   const client = db.$client
+  const dependents = dependentRowDeletes(client)
   const immediate = <T>(run: () => T): T => client.transaction(run).immediate()
 
   const expire = client.prepare(`
@@ -87,6 +104,7 @@ export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteL
         let conversations = 0
         if (items < limit) {
           for (const pk of emptyDeletedConversations.all({ cutoff: cutoffMs, limit: limit - items }) as number[]) {
+            for (const dependent of dependents) dependent.run(pk)
             conversations += deleteConversation.run(pk).changes
           }
         }
