@@ -4,6 +4,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
 
+/** Builds the app (a ConfigError means a setting it refuses, e.g. open mode beyond loopback) and listens. */
 export async function serve (config: Config): Promise<void> {
   const app = await buildApp(config)
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {

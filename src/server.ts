@@ -3,9 +3,8 @@ import { ConfigError, loadConfig } from './config.js'
 import { serve } from './serve.js'
 
 async function main (): Promise<void> {
-  let config
   try {
-    config = loadConfig(process.env)
+    await serve(loadConfig(process.env))
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`)
@@ -13,7 +12,6 @@ async function main (): Promise<void> {
     }
     throw error
   }
-  await serve(config)
 }
 
 await main()

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       purgeAfterMs: null,
       retentionIntervalMs: 600_000,
       retentionBatchSize: 500,
+      auth: { apiKeys: [], jwt: null, allowUnauthenticated: false },
     })
   })
 
