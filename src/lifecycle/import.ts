@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { AppError } from '../errors.js'
 import { parseInputItems } from '../items/normalize.js'
-import type { ImportedConversation, LifecycleRepository } from '../repositories/lifecycle.js'
+import type { ImportedConversation, ImportOutcome, LifecycleRepository } from '../repositories/lifecycle.js'
 import { validateMetadata } from '../repositories/metadata.js'
 
 export interface ImportOptions {
@@ -17,6 +17,8 @@ export interface ImportOptions {
   now?: () => number
   onRejected?: (line: number, reason: string) => void
   onLine?: (line: number) => void
+  /** Items written per transaction (default 1000), so a huge conversation never holds the write lock for long. */
+  itemsPerTransaction?: number
 }
 
 export interface ImportResult {
@@ -64,6 +66,23 @@ export function parseExportLine (value: unknown, options: Pick<ImportOptions, 'o
   }
 }
 
+/**
+ * Imports a conversation a chunk of items per transaction. Safe because import is idempotent: if the
+ * process stops half-way, running the import again adds exactly the missing items.
+ */
+async function importInChunks (lifecycle: LifecycleRepository, conversation: ImportedConversation, chunkSize: number): Promise<ImportOutcome> {
+  let status: 'created' | 'merged' | 'unchanged' = 'unchanged'
+  let itemsAdded = 0
+  for (let start = 0; start === 0 || start < conversation.items.length; start += chunkSize) {
+    const outcome = await lifecycle.importConversation({ ...conversation, items: conversation.items.slice(start, start + chunkSize) })
+    if (outcome.status === 'conflict') return outcome
+    if (start === 0) status = outcome.status
+    else if (status === 'unchanged' && outcome.status === 'merged') status = 'merged'
+    itemsAdded += outcome.itemsAdded
+  }
+  return { status, itemsAdded }
+}
+
 export async function importJsonl (lifecycle: LifecycleRepository, input: Readable, options: ImportOptions): Promise<ImportResult> {
   const result: ImportResult = { lines: 0, created: 0, merged: 0, unchanged: 0, itemsAdded: 0, rejected: 0 }
   const reject = (line: number, reason: string): void => {
@@ -85,7 +104,7 @@ export async function importJsonl (lifecycle: LifecycleRepository, input: Readab
       else throw error
       continue
     }
-    const outcome = await lifecycle.importConversation(conversation)
+    const outcome = await importInChunks(lifecycle, conversation, options.itemsPerTransaction ?? 1000)
     if (outcome.status === 'conflict') {
       reject(lineNumber, outcome.reason)
       continue

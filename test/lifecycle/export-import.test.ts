@@ -141,6 +141,18 @@ describe('export → import', () => {
     expect((await call(target.app, { method: 'GET', url: `/v1/conversations/${conversation.id}` })).body.metadata).toEqual({ mine: 'yes' })
   })
 
+  it('writes a large conversation a chunk per transaction, and completes an interrupted import', async () => {
+    const target = await store()
+    const items = Array.from({ length: 7 }, (_, i) => ({ id: `msg_${i}`, ...userMessage(`m${i}`) }))
+    const line = (count: number): string => `${JSON.stringify({ id: 'conv_big', created_at: 1_700_000_000, metadata: {}, items: items.slice(0, count) })}\n`
+    // As if a previous run had stopped after its first chunks.
+    expect((await importText(target.lifecycle, line(4), { itemsPerTransaction: 2 })).result).toMatchObject({ created: 1, itemsAdded: 4 })
+    expect((await importText(target.lifecycle, line(7), { itemsPerTransaction: 2 })).result).toMatchObject({ merged: 1, itemsAdded: 3 })
+    expect((await importText(target.lifecycle, line(7), { itemsPerTransaction: 2 })).result).toMatchObject({ unchanged: 1, itemsAdded: 0 })
+    const listed = (await call(target.app, { method: 'GET', url: '/v1/conversations/conv_big/items?order=asc' })).body.data
+    expect(listed.map((i: { id: string }) => i.id)).toEqual(items.map((i) => i.id))
+  })
+
   it('filters by owner and creation time', async () => {
     const clock = manualClock()
     const source = await store(clock)
