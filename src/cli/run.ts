@@ -1,7 +1,7 @@
 // The `conversations-server` command line: serve, migrate, purge, export, import, backup.
 // Exit codes: 0 success, 1 failure, 64 bad usage, 65 import finished but rejected some lines,
 // 78 bad configuration.
-import { createReadStream, createWriteStream, existsSync } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync, openSync, statSync } from 'node:fs'
 import { finished } from 'node:stream/promises'
 import type { Readable, Writable } from 'node:stream'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -166,7 +166,9 @@ const commands: Record<string, Command> = {
       const target = positionals[0]
       const toFile = target !== undefined && target !== '-'
       const result = await withLifecycle(cfg, async (lifecycle) => {
-        const out = toFile ? createWriteStream(target) : io.stdout
+        // Opened now so that a bad path fails before any work, with the system's message.
+        const out = toFile ? createWriteStream('', { fd: openSync(target, 'w') }) : io.stdout
+        out.on('error', () => { /* surfaced by the next write (see exportJsonl) */ })
         const progress = createProgress(io.stderr, 'export', await lifecycle.countConversations(filter), 'conversations')
         const exported = await exportJsonl(lifecycle, out, filter, { onConversation: (done) => { progress.update(done) } })
         progress.stop()
@@ -197,6 +199,7 @@ const commands: Record<string, Command> = {
       if (positionals.length !== 1) throw new UsageError('import needs exactly one file ("-" for stdin)')
       const source = positionals[0]!
       if (source !== '-' && !existsSync(source)) throw new UsageError(`no such file: ${source}`)
+      if (source !== '-' && !statSync(source).isFile()) throw new UsageError(`not a file: ${source}`)
       const cfg = config(io, values)
       const result = await withLifecycle(cfg, async (lifecycle) => {
         const input = source === '-' ? io.stdin : createReadStream(source)

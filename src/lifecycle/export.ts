@@ -18,7 +18,9 @@ export interface ExportResult {
   items: number
 }
 
+/** Writes with backpressure; a failed output (closed pipe, full disk) stops the export with its error. */
 async function write (out: Writable, text: string): Promise<void> {
+  if (out.destroyed) throw out.errored ?? new Error('the output was closed')
   if (!out.write(text)) await once(out, 'drain')
 }
 
