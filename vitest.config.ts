@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config'
 // Suites that go through the repository interfaces only, so they run unchanged on every backend.
 const backendAgnostic = [
   'test/repositories/pg.test.ts',
+  'test/repositories/pg-lifecycle.test.ts',
   'test/routes/**/*.test.ts',
   'test/sdk/**/*.test.ts',
   'test/auth/cross-tenant.test.ts',
@@ -17,7 +18,7 @@ export default defineConfig({
   test: {
     projects: [
       // Everything on SQLite (the default store), except what needs PostgreSQL.
-      { test: { ...shared, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/repositories/pg.test.ts', ...postgresServerOnly], env: { TEST_BACKEND: 'sqlite' } } },
+      { test: { ...shared, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/repositories/pg.test.ts', 'test/repositories/pg-lifecycle.test.ts', ...postgresServerOnly], env: { TEST_BACKEND: 'sqlite' } } },
       // The same suites on PostgreSQL in-process (PGlite), so `npm test` needs no server.
       { test: { ...shared, name: 'pglite', include: backendAgnostic, env: { TEST_BACKEND: 'pglite' }, globalSetup: ['test/helpers/pglite-global-setup.ts'] } },
       // And on a real PostgreSQL server when one is given (CI starts one).

@@ -9,6 +9,7 @@ import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { PgDb } from './client.js'
+import { createPgLifecycleRepository } from './lifecycle.js'
 import { conversations, items } from './schema.js'
 
 export interface PgRepositoryDeps {
@@ -218,6 +219,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
   return {
     conversations: conversationsRepo,
     items: itemsRepo,
+    lifecycle: createPgLifecycleRepository({ db, now }),
     async ping () {
       await db.select({ pk: conversations.pk }).from(conversations).limit(1)
     },
