@@ -26,6 +26,17 @@ export const pgMigrationsFolder = fileURLToPath(new URL('../../../migrations/pg'
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url)
 
+/** The URL without its password, for messages and logs. */
+export function redactPostgresUrl (url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password !== '') parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'postgres://(unparsable URL)'
+  }
+}
+
 export function openPg (url: string, options: PgOptions = {}): PgConnection {
   const pool = new pg.Pool({
     connectionString: url,
@@ -45,7 +56,11 @@ export async function migratePg ({ pool }: PgConnection, migrationsFolder = pgMi
   // One dedicated session holds the lock and runs the migrations, without the statement timeout
   // (an index build may take long); a concurrent replica waits on the lock, then finds nothing to do.
   const session = new pg.Client(pool.options)
-  await session.connect()
+  try {
+    await session.connect()
+  } catch (error) {
+    throw new Error(`cannot connect to PostgreSQL at ${redactPostgresUrl(pool.options.connectionString ?? '')}: ${(error as Error).message}`, { cause: error })
+  }
   try {
     await session.query('SET statement_timeout = 0')
     await session.query('SELECT pg_advisory_lock($1)', [migrationLockKey])
