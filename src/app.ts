@@ -7,7 +7,9 @@ import { fastifyOptions } from './fastify-options.js'
 import database from './plugins/database.js'
 import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
 import identity from './plugins/identity.js'
+import idempotency from './plugins/idempotency.js'
 import jsonBody from './plugins/json-body.js'
+import rateLimiting from './plugins/rate-limit.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
@@ -31,6 +33,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
   await app.register(identity)
+  await app.register(rateLimiting, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs })
+  await app.register(idempotency, { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: config.idempotencyWaitMs })
 
   const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }
   await app.register(conversationsRoutes, routeOptions)

@@ -4,7 +4,8 @@
 export const ErrorType = {
   invalidRequest: 'invalid_request_error',
   authentication: 'invalid_request_error',
-  rateLimit: 'rate_limit_error',
+  // What api.openai.com sends on a requests-per-minute 429 (`tokens` is its per-token twin).
+  rateLimit: 'requests',
   server: 'server_error',
 } as const
 
@@ -28,6 +29,7 @@ export const errorStatus = {
   object_above_max_properties: 400,
   duplicate_item: 400,
   idempotency_key_reused: 400,
+  idempotency_key_in_use: 400,
   invalid_api_key: 401,
   missing_api_key: 401,
   request_too_large: 413,

@@ -1,6 +1,7 @@
 // Fastify options shared by the server and the tests, so both run the same stack.
 import { randomBytes } from 'node:crypto'
-import type { FastifyServerOptions } from 'fastify'
+import type { Server } from 'node:http'
+import type { FastifyHttpOptions } from 'fastify'
 import qs from 'qs'
 import type { Config } from './config.js'
 
@@ -10,7 +11,7 @@ export const newRequestId = (): string => `req_${randomBytes(16).toString('hex')
 export const parseQueryString = (query: string): Record<string, unknown> =>
   qs.parse(query, { depth: 1, arrayLimit: 100, parameterLimit: 1000, parseArrays: true, allowPrototypes: false }) as Record<string, unknown>
 
-export function fastifyOptions (config: Config, { logger = true }: { logger?: boolean } = {}): FastifyServerOptions {
+export function fastifyOptions (config: Config, { logger = true }: { logger?: boolean } = {}): FastifyHttpOptions<Server> {
   return {
     logger: logger && config.logLevel !== 'silent'
       ? {
@@ -22,6 +23,13 @@ export function fastifyOptions (config: Config, { logger = true }: { logger?: bo
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
+    // Node's own clocks for slow clients: headers must arrive within headersTimeout (never more
+    // than the whole-request timeout), checked every second rather than Node's default 30 s.
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs > 0 ? Math.min(config.headersTimeoutMs, config.requestTimeoutMs) : config.headersTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
     genReqId: newRequestId,
     requestIdHeader: false,
     return503OnClosing: true,
