@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import { fastifyOptions } from './fastify-options.js'
 import database from './plugins/database.js'
+import draining from './plugins/draining.js'
 import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
 import identity from './plugins/identity.js'
 import idempotency from './plugins/idempotency.js'
@@ -29,6 +30,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(errorHandler)
+  await app.register(draining)
   await app.register(validation)
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })

@@ -32,7 +32,8 @@ export function fastifyOptions (config: Config, { logger = true }: { logger?: bo
     },
     genReqId: newRequestId,
     requestIdHeader: false,
-    return503OnClosing: true,
+    // Draining requests get our own 503 envelope (plugins/draining.ts).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: {
       ignoreTrailingSlash: true,
