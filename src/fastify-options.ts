@@ -1,11 +1,12 @@
 // Fastify options shared by the server and the tests, so both run the same stack.
-import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { FastifyHttpOptions } from 'fastify'
 import qs from 'qs'
 import type { Config } from './config.js'
+import { sendClientError } from './plugins/error-handler.js'
+import { newRequestId } from './request-id.js'
 
-export const newRequestId = (): string => `req_${randomBytes(16).toString('hex')}`
+export { newRequestId }
 
 /** `include[]=a&include[]=b`, `include=a&include=b` and `metadata[k]=v` all parse to plain structures. */
 export const parseQueryString = (query: string): Record<string, unknown> =>
@@ -31,6 +32,7 @@ export function fastifyOptions (config: Config, { logger = true }: { logger?: bo
       connectionsCheckingInterval: 1000,
     },
     genReqId: newRequestId,
+    clientErrorHandler: sendClientError,
     requestIdHeader: false,
     // Draining requests get our own 503 envelope (plugins/draining.ts).
     return503OnClosing: false,

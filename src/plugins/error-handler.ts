@@ -1,8 +1,11 @@
 // The one place errors become HTTP answers: every error, 404 and framework failure leaves as
 // OpenAI's envelope with the right status and an x-request-id header.
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../errors.js'
+import { newRequestId } from '../request-id.js'
 
 /** Fastify's own errors, by code, mapped to ours. */
 function fromFrameworkError (error: FastifyError, bodyLimit?: number): AppError | undefined {
@@ -43,6 +46,26 @@ export function toAppError (error: unknown, request?: FastifyRequest): AppError 
     return new AppError('service_unavailable', 'The database is busy. Please retry your request.', { headers: { 'retry-after': '1' } })
   }
   return new AppError('internal_error', 'The server had an error while processing your request. Sorry about that!')
+}
+
+/**
+ * Requests Node rejects before Fastify sees them (unparseable request line or headers, headers
+ * too large, header/request timeouts) still get the envelope and a request id, then the
+ * connection is closed, as Node itself does.
+ */
+export function sendClientError (error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const appError = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? new AppError('request_timeout', 'Request timed out.')
+    : error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('request_headers_too_large', 'Request headers too large.')
+      : new AppError('invalid_request', 'Malformed HTTP request.')
+  const body = JSON.stringify(appError.toBody())
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${appError.statusCode} ${STATUS_CODES[appError.statusCode] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${newRequestId()}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy()
 }
 
 export function sendError (error: AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -24,7 +24,7 @@ describe('concurrent writers and a paging reader on one conversation', () => {
         const created = await client.conversations.items.create(conversation.id, {
           items: [{ type: 'message', role: 'user', content: `w${w}-b${b}-0` }, { type: 'message', role: 'user', content: `w${w}-b${b}-1` }],
         })
-        const ids = created.data.map((item) => item.id)
+        const ids = created.data.map((item) => item.id!)
         batches.push(ids)
         perWriter[w]!.push(...ids)
       }
@@ -35,7 +35,7 @@ describe('concurrent writers and a paging reader on one conversation', () => {
       let after: string | undefined = seen.at(-1)
       for (;;) {
         const page = await client.conversations.items.list(conversation.id, { order: 'asc', limit: 7, ...(after === undefined ? {} : { after }) })
-        seen.push(...page.data.map((item) => item.id))
+        seen.push(...page.data.map((item) => item.id!))
         if (!page.has_more) return
         after = page.last_id
       }
@@ -51,9 +51,9 @@ describe('concurrent writers and a paging reader on one conversation', () => {
     await readerDone
 
     const all: string[] = []
-    for await (const item of client.conversations.items.list(conversation.id, { order: 'asc', limit: 100 })) all.push(item.id)
+    for await (const item of client.conversations.items.list(conversation.id, { order: 'asc', limit: 100 })) all.push(item.id!)
     const allDesc: string[] = []
-    for await (const item of client.conversations.items.list(conversation.id, { order: 'desc', limit: 100 })) allDesc.push(item.id)
+    for await (const item of client.conversations.items.list(conversation.id, { order: 'desc', limit: 100 })) allDesc.push(item.id!)
 
     expect(all).toHaveLength(writers * batchesPerWriter * 2)
     expect(new Set(all).size).toBe(all.length)
