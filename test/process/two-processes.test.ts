@@ -21,8 +21,8 @@ describe('two processes on one SQLite file', () => {
   })
 
   it('both append to the same conversation concurrently without a single error', async () => {
-    servers.push(await startServerProcess({ DATABASE_URL: dbPath }))
-    servers.push(await startServerProcess({ DATABASE_URL: dbPath }))
+    // Started together on a fresh file: both apply migrations at the same moment.
+    servers.push(...await Promise.all([startServerProcess({ DATABASE_URL: dbPath }), startServerProcess({ DATABASE_URL: dbPath })]))
     const [a, b] = servers as [ServerProcess, ServerProcess]
     const { id } = (await postJson(`${a.baseURL}/conversations`, {})).body
     const statuses = new Map<number, number>()
