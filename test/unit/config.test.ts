@@ -17,6 +17,11 @@ describe('loadConfig', () => {
       requestTimeoutMs: 60_000,
       keepAliveTimeoutMs: 72_000,
       shutdownTimeoutMs: 10_000,
+      headersTimeoutMs: 30_000,
+      rateLimitMax: 0,
+      rateLimitWindowMs: 60_000,
+      idempotencyTtlSeconds: 86_400,
+      idempotencyWaitMs: 10_000,
     })
   })
 
