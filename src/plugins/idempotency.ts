@@ -1,8 +1,8 @@
 // Optional `Idempotency-Key` on POSTs, so a retried write is applied once. The first request with a
-// key claims it; its answer (any status below 500) is stored and replayed for the same key and the
-// same request until the record expires. The same key with another request is a 400 (never a 409,
-// which the SDKs would retry). A duplicate arriving while the first is still running waits for its
-// answer; a 5xx frees the key (our writes are transactions, so nothing was applied).
+// key claims it; its answer is stored and replayed for the same key and the same request until the
+// record expires. The same key with another request is a 400 (never a 409, which the SDKs would
+// retry). A duplicate arriving while the first is still running waits for its answer. A 5xx or a
+// retryable 408/409/429 frees the key instead (our writes are transactions: nothing was applied).
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -20,6 +20,8 @@ export interface IdempotencyOptions {
 export const idempotencyHeader = 'idempotency-key'
 const purgeIntervalMs = 60_000
 const validKey = /^[\x21-\x7e]{1,255}$/
+/** Answers the SDKs retry by themselves: replaying one would make every retry fail the same way. */
+const retriedStatuses: ReadonlySet<number> = new Set([408, 409, 429])
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -89,7 +91,7 @@ async function idempotency (app: FastifyInstance, { ttlMs, waitMs }: Idempotency
     const key = request.idempotencyClaim
     if (key === null) return payload
     request.idempotencyClaim = null
-    if (reply.statusCode >= 500) await store.release(request.owner, key)
+    if (reply.statusCode >= 500 || retriedStatuses.has(reply.statusCode)) await store.release(request.owner, key)
     else await store.complete(request.owner, key, reply.statusCode, Buffer.isBuffer(payload) ? payload.toString('utf8') : String(payload))
     return payload
   })

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
+import { AppError } from '../../src/errors.js'
 import { ID, buildTestApp, call, createConversation, errorBody, userMessage } from '../helpers/app.js'
 import { startServer, type ListeningServer } from '../helpers/server.js'
 
@@ -124,6 +125,23 @@ describe('Idempotency-Key on the other POST routes', () => {
     expect(b.status).toBe(200)
     expect(b.body.id).not.toBe(a.body.id)
     expect(b.headers['idempotent-replayed']).toBeUndefined()
+  })
+
+  it('does not store 5xx or retryable answers: the retry runs again', async () => {
+    app = await buildTestApp()
+    const answers = [new AppError('service_unavailable', 'busy'), new AppError('rate_limit_exceeded', 'slow down')]
+    let runs = 0
+    app.post('/v1/__flaky', async () => {
+      runs++
+      const failure = answers.shift()
+      if (failure !== undefined) throw failure
+      return { runs }
+    })
+    expect((await post('/v1/__flaky', { a: 1 }, 'flaky')).status).toBe(503)
+    expect((await post('/v1/__flaky', { a: 1 }, 'flaky')).status).toBe(429)
+    expect(await post('/v1/__flaky', { a: 1 }, 'flaky')).toMatchObject({ status: 200, body: { runs: 3 } })
+    expect(await post('/v1/__flaky', { a: 1 }, 'flaky')).toMatchObject({ status: 200, body: { runs: 3 } })
+    expect(runs).toBe(3)
   })
 
   it('is off with a time to live of 0', async () => {
