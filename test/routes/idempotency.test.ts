@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import OpenAI from 'openai'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../src/errors.js'
 import { ID, buildTestApp, call, createConversation, errorBody, userMessage } from '../helpers/app.js'
@@ -169,4 +170,29 @@ describe('Idempotency-Key through the official openai SDK', () => {
     for await (const item of client.conversations.items.list(conversation.id)) listed.push(item.id)
     expect(listed).toEqual(first.data.map((i) => i.id))
   })
+
+  it('makes the SDK\'s automatic retry after a lost answer safe: the items are added once', async () => {
+    const built = await buildTestApp()
+    let dropped = 0
+    // The write commits and its answer is stored, then the connection dies before the answer leaves.
+    built.addHook('onSend', async (request, _reply, payload) => {
+      if (request.method === 'POST' && request.url.endsWith('/items') && dropped === 0) {
+        dropped++
+        request.raw.socket.destroy()
+      }
+      return payload
+    })
+    await built.listen({ host: '127.0.0.1', port: 0 })
+    app = built
+    const { port } = built.server.address() as { port: number }
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 2 })
+    const conversation = await client.conversations.create()
+    const created = await client.conversations.items.create(conversation.id,
+      { items: [{ type: 'message', role: 'user', content: 'only once' }] },
+      { headers: { 'Idempotency-Key': 'lost-answer' } })
+    expect(dropped).toBe(1)
+    const listed = []
+    for await (const item of client.conversations.items.list(conversation.id)) listed.push(item.id)
+    expect(listed).toEqual(created.data.map((i) => i.id))
+  }, 20_000)
 })
