@@ -1,6 +1,6 @@
 // The one place errors become HTTP answers: every error, 404 and framework failure leaves as
 // OpenAI's envelope with the right status and an x-request-id header.
-import { STATUS_CODES } from 'node:http'
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -74,6 +74,13 @@ export function sendError (error: AppError, request: FastifyRequest, reply: Fast
 }
 
 async function errorHandler (app: FastifyInstance): Promise<void> {
+  // Node answers an unknown `Expect` header itself with a bare 417; give it the envelope too.
+  app.server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    const body = JSON.stringify(new AppError('expectation_failed', 'Unsupported Expect header: only 100-continue is supported.').toBody())
+    res.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': newRequestId(), connection: 'close' })
+    res.end(body)
+  })
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
