@@ -22,6 +22,14 @@ function slowRequest (port: number, path: string, body: string): Promise<{ local
   })
 }
 
+/** 'connected' or the connection error code. */
+function tryConnect (port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve('connected') })
+    socket.once('error', (error: Error & { code?: string }) => resolve(error.code ?? error.message))
+  })
+}
+
 describe('graceful shutdown', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shutdown-'))
   const dbPath = join(dir, 'shutdown.db')
@@ -54,7 +62,7 @@ describe('graceful shutdown', () => {
       }
     }
     const load = Array.from({ length: 6 }, client)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await new Promise((resolve) => setTimeout(resolve, 500))
 
     const inFlight = await slowRequest(server.port, `/v1/conversations/${id}/items`, JSON.stringify({ items: [userMessage('in flight')] }))
     // The server has routed the slow request (its headers are in) before the signal.
@@ -63,8 +71,12 @@ describe('graceful shutdown', () => {
     expect(server.output()).toContain(seen)
     const signalledAt = Date.now()
     server.child.kill('SIGTERM')
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    const refused = await fetch(`${base}/conversations/${id}`).then(() => 'answered', (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message)
+    // New connections are refused as soon as the server has stopped listening, while the slow request is still open.
+    let refused = ''
+    for (let waited = 0; refused !== 'ECONNREFUSED' && waited < 10_000; waited += 50) {
+      refused = await tryConnect(server.port)
+      if (refused !== 'ECONNREFUSED') await new Promise((resolve) => setTimeout(resolve, 50))
+    }
     const response = await inFlight.finish()
     stopping = true
     await Promise.all(load)
