@@ -68,6 +68,9 @@ export function sendClientError (error: Error & { code?: string }, socket: Socke
   socket.destroy()
 }
 
+/** What the log says about a client error: 401 messages quote part of the rejected key, so they stay out. */
+export const logMessage = (error: AppError): string => error.statusCode === 401 ? `authentication failed (${error.code})` : error.message
+
 export function sendError (error: AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error.headers !== undefined) reply.headers(error.headers)
   return reply.code(error.statusCode).header('x-request-id', request.id).type('application/json; charset=utf-8').send(error.toBody())
@@ -88,7 +91,7 @@ async function errorHandler (app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error, request)
     if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ code: appError.code, param: appError.param }, appError.message)
+    else request.log.info({ code: appError.code, param: appError.param }, logMessage(appError))
     return sendError(appError, request, reply)
   })
 

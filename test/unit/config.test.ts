@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       rateLimitWindowMs: 60_000,
       idempotencyTtlSeconds: 86_400,
       idempotencyWaitMs: 10_000,
+      auth: { apiKeys: [], jwt: null, allowUnauthenticated: false },
     })
   })
 
