@@ -91,8 +91,14 @@ async function idempotency (app: FastifyInstance, { ttlMs, waitMs }: Idempotency
     const key = request.idempotencyClaim
     if (key === null) return payload
     request.idempotencyClaim = null
-    if (reply.statusCode >= 500 || retriedStatuses.has(reply.statusCode)) await store.release(request.owner, key)
-    else await store.complete(request.owner, key, reply.statusCode, Buffer.isBuffer(payload) ? payload.toString('utf8') : String(payload))
+    try {
+      if (reply.statusCode >= 500 || retriedStatuses.has(reply.statusCode)) await store.release(request.owner, key)
+      else await store.complete(request.owner, key, reply.statusCode, Buffer.isBuffer(payload) ? payload.toString('utf8') : String(payload))
+    } catch (err) {
+      // The answer still goes out. The key stays "in progress" until it expires, so a retry is
+      // refused (idempotency_key_in_use) rather than applied a second time.
+      request.log.error({ err }, 'storing the idempotent answer failed')
+    }
     return payload
   })
 }

@@ -145,6 +145,17 @@ describe('Idempotency-Key on the other POST routes', () => {
     expect(runs).toBe(3)
   })
 
+  it('still answers when storing the answer fails, and then refuses the key rather than applying it twice', async () => {
+    app = await buildTestApp({ idempotencyWaitMs: 100 })
+    const { id } = await createConversation(app)
+    app.repos.idempotency.complete = async () => { throw new Error('disk full') }
+    const first = await post(`/v1/conversations/${id}/items`, { items: [userMessage('once')] }, 'unstored')
+    expect(first.status).toBe(200)
+    const retry = await post(`/v1/conversations/${id}/items`, { items: [userMessage('once')] }, 'unstored')
+    expect(retry).toMatchObject({ status: 400, body: { error: { code: 'idempotency_key_in_use' } } })
+    expect(await itemTexts(id)).toEqual(['once'])
+  })
+
   it('is off with a time to live of 0', async () => {
     app = await buildTestApp({ idempotencyTtlSeconds: 0 })
     const a = await post('/v1/conversations', {}, 'off')
