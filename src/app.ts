@@ -11,6 +11,7 @@ import identity from './plugins/identity.js'
 import idempotency from './plugins/idempotency.js'
 import jsonBody from './plugins/json-body.js'
 import rateLimiting from './plugins/rate-limit.js'
+import retention from './plugins/retention.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
@@ -24,6 +25,8 @@ export interface AppDeps {
   logger?: boolean
   /** Where log lines go instead of stdout. */
   logStream?: LoggerOptions['logStream']
+  /** Clock in Unix milliseconds for time-based work such as retention (tests). */
+  now?: () => number
 }
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
@@ -40,6 +43,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(identity, { auth: config.auth, host: config.host })
   await app.register(rateLimiting, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs })
   await app.register(idempotency, { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: config.idempotencyWaitMs })
+  await app.register(retention, { config, now: deps.now })
 
   const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }
   await app.register(conversationsRoutes, routeOptions)

@@ -1,5 +1,6 @@
 // Repository contracts. Async so that a PostgreSQL implementation can satisfy them; every method
 // takes the owner scope first: a conversation of another owner behaves exactly as a missing one.
+import type { LifecycleRepository } from './lifecycle.js'
 
 export type Metadata = Record<string, string>
 
@@ -95,6 +96,8 @@ export interface Repositories {
   conversations: ConversationsRepository
   items: ItemsRepository
   idempotency: IdempotencyRepository
+  /** Retention, export and import (operator operations); absent when a store does not offer them yet. */
+  lifecycle?: LifecycleRepository
   /** Cheap liveness check of the store (database reachable, schema applied). */
   ping (): Promise<void>
   close (): Promise<void>

@@ -9,6 +9,7 @@ import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { SqliteDb } from './client.js'
 import { createSqliteIdempotencyRepository } from './idempotency.js'
+import { createSqliteLifecycleRepository } from './lifecycle.js'
 import { conversations, items } from './schema.js'
 
 export interface SqliteRepositoryDeps {
@@ -188,6 +189,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
     conversations: conversationsRepo,
     items: itemsRepo,
     idempotency: createSqliteIdempotencyRepository({ db, now }),
+    lifecycle: createSqliteLifecycleRepository({ db, now }),
     async ping () {
       db.$client.prepare('SELECT 1 FROM conversations LIMIT 1').get()
     },
