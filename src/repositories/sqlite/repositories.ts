@@ -8,6 +8,7 @@ import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { SqliteDb } from './client.js'
+import { createSqliteIdempotencyRepository } from './idempotency.js'
 import { createSqliteLifecycleRepository } from './lifecycle.js'
 import { conversations, items } from './schema.js'
 
@@ -187,6 +188,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
   return {
     conversations: conversationsRepo,
     items: itemsRepo,
+    idempotency: createSqliteIdempotencyRepository({ db, now }),
     lifecycle: createSqliteLifecycleRepository({ db, now }),
     async ping () {
       db.$client.prepare('SELECT 1 FROM conversations LIMIT 1').get()
