@@ -48,4 +48,18 @@ describe(`postgresql storage (${testBackend})`, () => {
     expect((await repos.items.get('o', conversation.id, 'fc_1')).body).toBe(stored!.body)
     expect(stored!.body).toBe('{"id":"fc_1","type":"function_call","call_id":"c","name":"zeta","arguments":"{\\"b\\":1,\\"a\\":2}","status":"completed"}')
   })
+
+  it('answers ids with NUL characters (which PostgreSQL cannot store) as missing, and stores NULs inside items', async () => {
+    const repos = await makeTestPgRepositories()
+    const { conversation } = await repos.conversations.create('o', { items: [message('a\u0000b', 'msg_nul')] })
+    const code = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => 'ok', (e: AppError) => ({ code: e.code, param: e.param }))
+    expect(await code(repos.conversations.get('o', 'conv_\u0000'))).toEqual({ code: 'not_found', param: null })
+    expect(await code(repos.conversations.get('o\u0000', conversation.id))).toEqual({ code: 'not_found', param: null })
+    expect(await code(repos.items.get('o', conversation.id, 'msg_\u0000'))).toEqual({ code: 'not_found', param: null })
+    expect(await code(repos.items.delete('o', conversation.id, 'msg_\u0000'))).toEqual({ code: 'not_found', param: null })
+    expect(await code(repos.items.list('o', conversation.id, { limit: 10, order: 'asc', after: 'msg_\u0000' }))).toEqual({ code: 'invalid_value', param: 'after' })
+    expect(await code(repos.items.append('o', conversation.id, [message('x', 'msg_\u0000')]))).toEqual({ code: 'invalid_value', param: null })
+    const stored = await repos.items.get('o', conversation.id, 'msg_nul')
+    expect((JSON.parse(stored.body) as { content: Array<{ text: string }> }).content[0]!.text).toBe('a\u0000b')
+  })
 })

@@ -9,6 +9,8 @@ import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { PgDb } from './client.js'
+import { pgErrorOf, storable, withTextErrors } from './errors.js'
+import { createPgIdempotencyRepository } from './idempotency.js'
 import { createPgLifecycleRepository } from './lifecycle.js'
 import { conversations, items } from './schema.js'
 
@@ -32,14 +34,6 @@ const toConversation = (row: ConversationRow): Conversation => ({
 const duplicateItem = (id: string): AppError =>
   new AppError('duplicate_item', `Duplicate item found with id ${id}. Remove duplicate items from your input and try again.`, { param: 'items' })
 
-/** The PostgreSQL error behind a (possibly Drizzle-wrapped) driver error, if any. */
-export function pgErrorOf (error: unknown): { code?: string, constraint?: string, detail?: string } | undefined {
-  for (let e = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (typeof (e as { code?: unknown }).code === 'string') return e as { code: string }
-  }
-  return undefined
-}
-
 // Rows per INSERT: PostgreSQL binds at most 65535 parameters per statement (7 per item row).
 const insertChunk = 1000
 
@@ -56,6 +50,7 @@ const liveConversationWhere = (owner: string, id: string) =>
 
 export function createPgRepositories ({ db, ids = newId, now = Date.now, close }: PgRepositoryDeps): Repositories {
   const findConversation = async (tx: PgDb, owner: string, id: string): Promise<ConversationRow> => {
+    if (!storable(id) || !storable(owner)) throw conversationNotFound(id)
     const [row] = await tx.select(conversationColumns).from(conversations).where(liveConversationWhere(owner, id))
     if (row === undefined) throw conversationNotFound(id)
     return row
@@ -69,6 +64,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
    * one. The UPDATE holds the conversation's row lock until the transaction ends.
    */
   const reservePositions = async (tx: PgDb, owner: string, conversationId: string, count: number, nowMs: number): Promise<{ row: ConversationRow, first: number }> => {
+    if (!storable(conversationId) || !storable(owner)) throw conversationNotFound(conversationId)
     const [row] = await tx.update(conversations)
       .set({ nextPosition: sql`${conversations.nextPosition} + ${count}`, updatedAt: nowMs })
       .where(liveConversationWhere(owner, conversationId))
@@ -143,6 +139,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
 
     async updateMetadata (owner, id, value) {
       const metadata = validateMetadata(value)
+      if (!storable(id) || !storable(owner)) throw conversationNotFound(id)
       const [row] = await db.update(conversations)
         .set({ metadata: JSON.stringify(metadata), updatedAt: now() })
         .where(liveConversationWhere(owner, id))
@@ -152,6 +149,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
     },
 
     async delete (owner, id) {
+      if (!storable(id) || !storable(owner)) throw conversationNotFound(id)
       const deleted = await db.update(conversations).set({ deletedAt: now() })
         .where(liveConversationWhere(owner, id))
         .returning({ pk: conversations.pk })
@@ -174,7 +172,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
       const { pk } = await findConversation(db, owner, conversationId)
       let from = order === 'asc' ? -1 : 2 ** 31 - 1
       if (after !== undefined) {
-        const [cursor] = await db.select({ position: items.position }).from(items)
+        const [cursor] = !storable(after) ? [] : await db.select({ position: items.position }).from(items)
           .where(and(eq(items.conversationPk, pk), eq(items.id, after)))
         if (cursor === undefined) {
           throw new AppError('invalid_value', `Invalid 'after': no item with id '${after}' was found in conversation '${conversationId}'.`, { param: 'after' })
@@ -192,6 +190,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
 
     async get (owner, conversationId, itemId) {
       const { pk } = await findConversation(db, owner, conversationId)
+      if (!storable(itemId)) throw itemNotFound(itemId)
       const [row] = await db.select(itemColumns).from(items)
         .where(and(eq(items.conversationPk, pk), eq(items.id, itemId), isNull(items.deletedAt))) as StoredItem[]
       if (row === undefined) throw itemNotFound(itemId)
@@ -199,6 +198,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
     },
 
     async delete (owner, conversationId, itemId) {
+      if (!storable(conversationId) || !storable(owner)) throw conversationNotFound(conversationId)
       return writeTransaction(async (tx) => {
         const nowMs = now()
         // Touching the conversation first also locks it, ordering this delete with appends.
@@ -206,6 +206,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
           .where(liveConversationWhere(owner, conversationId))
           .returning(conversationColumns)
         if (conversation === undefined) throw conversationNotFound(conversationId)
+        if (!storable(itemId)) throw itemNotFound(itemId)
         // The row stays as a tombstone (id and position), its content is erased.
         const erased = await tx.update(items).set({ body: null, full: null, deletedAt: nowMs })
           .where(and(eq(items.conversationPk, conversation.pk), eq(items.id, itemId), isNull(items.deletedAt)))
@@ -217,9 +218,10 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
   }
 
   return {
-    conversations: conversationsRepo,
-    items: itemsRepo,
-    lifecycle: createPgLifecycleRepository({ db, now }),
+    conversations: withTextErrors(conversationsRepo),
+    items: withTextErrors(itemsRepo),
+    idempotency: withTextErrors(createPgIdempotencyRepository({ db, now })),
+    lifecycle: withTextErrors(createPgLifecycleRepository({ db, now })),
     async ping () {
       await db.select({ pk: conversations.pk }).from(conversations).limit(1)
     },

@@ -17,6 +17,9 @@ export const conversations = pgTable('conversations', {
   /** Position the next appended item gets; the row lock taken by bumping it serialises appends. */
   nextPosition: integer('next_position').notNull().default(0),
   deletedAt: bigint('deleted_at', { mode: 'number' }),
+  /** For a fork: the public id of the conversation it was copied from, and the last item copied (null if none). */
+  forkedFromConversationId: text('forked_from_conversation_id'),
+  forkedFromItemId: text('forked_from_item_id'),
 }, (t) => [
   uniqueIndex('conversations_id').on(t.id),
   index('conversations_owner_live').on(t.owner, t.pk).where(sql`${t.deletedAt} IS NULL`),
@@ -41,4 +44,24 @@ export const items = pgTable('items', {
   uniqueIndex('items_conversation_item_id').on(t.conversationPk, t.id),
   // Retention: purgeable tombstones.
   index('items_deleted_at').on(t.deletedAt).where(sql`${t.deletedAt} IS NOT NULL`),
+])
+
+/**
+ * Responses remembered for `Idempotency-Key` retries, per owner and key. A row with a null
+ * `status` is a request still being processed (or one whose process died mid-request).
+ */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  owner: text('owner').notNull(),
+  key: text('key').notNull(),
+  /** sha256 of method, path, query and body: the same key must come with the same request. */
+  requestHash: text('request_hash').notNull(),
+  status: integer('status'),
+  /** The response body as sent (JSON text). */
+  body: text('body'),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  /** Unix ms after which the row is forgotten and purged. */
+  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.owner, t.key] }),
+  index('idempotency_keys_expires_at').on(t.expiresAt),
 ])
