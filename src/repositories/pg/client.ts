@@ -41,6 +41,8 @@ export function openPg (url: string, options: PgOptions = {}): PgConnection {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // A request waits this long for a free connection, then gets a retryable 503.
+    connectionTimeoutMillis: 10_000,
     ...(options.statementTimeoutMs !== undefined && options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
   })
   // An idle client losing its connection (server restart, failover) must not crash the process;

@@ -9,7 +9,7 @@ import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { PgDb } from './client.js'
-import { pgErrorOf, storable, withTextErrors } from './errors.js'
+import { pgErrorOf, storable, withPgErrors } from './errors.js'
 import { createPgIdempotencyRepository } from './idempotency.js'
 import { createPgLifecycleRepository } from './lifecycle.js'
 import { conversations, items } from './schema.js'
@@ -218,10 +218,10 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
   }
 
   return {
-    conversations: withTextErrors(conversationsRepo),
-    items: withTextErrors(itemsRepo),
-    idempotency: withTextErrors(createPgIdempotencyRepository({ db, now })),
-    lifecycle: withTextErrors(createPgLifecycleRepository({ db, now })),
+    conversations: withPgErrors(conversationsRepo),
+    items: withPgErrors(itemsRepo),
+    idempotency: withPgErrors(createPgIdempotencyRepository({ db, now })),
+    lifecycle: withPgErrors(createPgLifecycleRepository({ db, now })),
     async ping () {
       await db.select({ pk: conversations.pk }).from(conversations).limit(1)
     },
