@@ -8,6 +8,7 @@ import database from './plugins/database.js'
 import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
 import identity from './plugins/identity.js'
 import jsonBody from './plugins/json-body.js'
+import serialization from './plugins/serialization.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
@@ -28,6 +29,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 
   await app.register(errorHandler)
   await app.register(validation)
+  await app.register(serialization)
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
   await app.register(identity)

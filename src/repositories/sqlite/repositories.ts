@@ -8,6 +8,7 @@ import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { SqliteDb } from './client.js'
+import { createGroupCommitter } from './group-commit.js'
 import { conversations, items } from './schema.js'
 
 export interface SqliteRepositoryDeps {
@@ -98,6 +99,8 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
     return stored
   }
 
+  const appendGroup = createGroupCommitter(db.$client)
+
   const conversationsRepo: ConversationsRepository = {
     async create (owner, input) {
       const metadata = validateMetadata(input.metadata)
@@ -136,10 +139,11 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
 
   const itemsRepo: ItemsRepository = {
     async append (owner, conversationId, newItems) {
-      return db.transaction((tx) => {
+      // Concurrent appends share one durable commit (see group-commit.ts).
+      return appendGroup.run(() => {
         const conversation = findConversation(owner, conversationId)
-        return insertItems(tx as unknown as SqliteDb, conversation.pk, newItems, now())
-      }, { behavior: 'immediate' })
+        return insertItems(db, conversation.pk, newItems, now())
+      })
     },
 
     async list (owner, conversationId, { limit, order, after }): Promise<Page<StoredItem>> {
