@@ -1,8 +1,14 @@
-// Group commit: writes requested in the same turn of the event loop share one IMMEDIATE
-// transaction, so one fsync (synchronous=FULL is kept) makes a whole group durable instead of
-// one fsync per request. Each write runs inside its own savepoint: a write that throws is rolled
-// back alone and rejects only its caller; the others commit. Callers are answered only after
-// COMMIT has returned, so a resolved promise still means "durably stored".
+// Group commit: concurrent writes share one IMMEDIATE transaction, so one fsync (synchronous=FULL
+// is kept) makes a whole group durable instead of one fsync per request. Each write runs inside
+// its own savepoint: a write that throws is rolled back alone and rejects only its caller; the
+// others commit. Callers are answered only after COMMIT has returned, so a resolved promise still
+// means "durably stored".
+//
+// better-sqlite3 commits synchronously, so the event loop cannot take new requests during an
+// fsync; writes that arrive while earlier ones are being parsed would each pay their own fsync if
+// the group were written at the end of the first turn. The group therefore lingers while writes
+// keep arriving (a quiet period of `quietMs` without a new one ends it), bounded by `maxWaitMs`
+// and `maxGroupSize`.
 import type Database from 'better-sqlite3'
 
 export interface GroupCommitter {
@@ -21,11 +27,17 @@ interface Outcome { ok: boolean, value: unknown }
 export interface GroupCommitOptions {
   /** Upper bound of writes per transaction, so one transaction never holds the lock for long. */
   maxGroupSize?: number
+  /** The group is written once no new write arrived for this long (ms). */
+  quietMs?: number
+  /** …or once its first write has waited this long (ms). */
+  maxWaitMs?: number
 }
 
-export function createGroupCommitter (client: Database.Database, { maxGroupSize = 256 }: GroupCommitOptions = {}): GroupCommitter {
+export function createGroupCommitter (client: Database.Database, { maxGroupSize = 256, quietMs = 1, maxWaitMs = 20 }: GroupCommitOptions = {}): GroupCommitter {
   let queue: Pending[] = []
-  let scheduled = false
+  let timer: NodeJS.Timeout | undefined
+  let firstQueuedAt = 0
+  let sizeAtLastCheck = 0
 
   // better-sqlite3 turns a transaction function called inside another into a savepoint.
   const inSavepoint = client.transaction((work: () => unknown) => work())
@@ -42,7 +54,6 @@ export function createGroupCommitter (client: Database.Database, { maxGroupSize 
   }))
 
   const flush = (): void => {
-    scheduled = false
     const group = queue.length > maxGroupSize ? queue.splice(0, maxGroupSize) : queue
     if (group === queue) queue = []
     if (queue.length > 0) schedule()
@@ -61,12 +72,22 @@ export function createGroupCommitter (client: Database.Database, { maxGroupSize 
     })
   }
 
+  const check = (): void => {
+    timer = undefined
+    const stillArriving = queue.length > sizeAtLastCheck
+    if (stillArriving && queue.length < maxGroupSize && performance.now() - firstQueuedAt < maxWaitMs) {
+      sizeAtLastCheck = queue.length
+      timer = setTimeout(check, quietMs)
+      return
+    }
+    flush()
+  }
+
   const schedule = (): void => {
-    if (scheduled) return
-    scheduled = true
-    // setImmediate, not a microtask: requests whose I/O completed in the same poll phase all
-    // get to enqueue before the group is written.
-    setImmediate(flush)
+    if (timer !== undefined) return
+    firstQueuedAt = performance.now()
+    sizeAtLastCheck = 0
+    timer = setTimeout(check, quietMs)
   }
 
   return {

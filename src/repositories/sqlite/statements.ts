@@ -2,11 +2,12 @@
 // better-sqlite3 directly. Drizzle's prepared-query wrapper (placeholder filling, result mapping,
 // per-call objects) cost more than the SQLite work itself for small indexed reads.
 import type Database from 'better-sqlite3'
-import { Placeholder, type SQL } from 'drizzle-orm'
+import { Param, Placeholder, is, type SQL } from 'drizzle-orm'
 
 export interface RawStatement<Row> {
   get (args: Record<string, unknown>): Row | undefined
   all (args: Record<string, unknown>): Row[]
+  run (args: Record<string, unknown>): void
 }
 
 interface BuildsSql { toSQL (): { sql: string, params: unknown[] } }
@@ -17,9 +18,10 @@ interface BuildsSql { toSQL (): { sql: string, params: unknown[] } }
  */
 export function prepareRaw<Row> (client: Database.Database, query: BuildsSql | SQL, keys: readonly string[]): RawStatement<Row> {
   const { sql, params } = (query as BuildsSql).toSQL()
-  const statement = client.prepare(sql).raw(true)
-  const bind = (args: Record<string, unknown>): unknown[] =>
-    params.map((param) => (param instanceof Placeholder ? args[param.name] : param))
+  const statement = client.prepare(sql)
+  if (statement.reader) statement.raw(true)
+  const binders = params.map(binderOf)
+  const bind = (args: Record<string, unknown>): unknown[] => binders.map((binder) => binder(args))
   const toRow = (values: unknown[]): Row => {
     const row: Record<string, unknown> = {}
     for (let i = 0; i < keys.length; i++) row[keys[i]!] = values[i]
@@ -33,5 +35,23 @@ export function prepareRaw<Row> (client: Database.Database, query: BuildsSql | S
     all (args) {
       return (statement.all(...bind(args)) as unknown[][]).map(toRow)
     },
+    run (args) {
+      statement.run(...bind(args))
+    },
   }
+}
+
+type Binder = (args: Record<string, unknown>) => unknown
+
+/** A placeholder reads its argument (through the column's driver mapping when Drizzle wrapped it); anything else is a constant. */
+function binderOf (param: unknown): Binder {
+  if (param instanceof Placeholder) return (args) => args[param.name]
+  if (is(param, Param) && param.value instanceof Placeholder) {
+    const { name } = param.value
+    const encoder = param.encoder as { mapToDriverValue?: (value: unknown) => unknown } | undefined
+    if (encoder?.mapToDriverValue !== undefined) return (args) => encoder.mapToDriverValue!(args[name])
+    return (args) => args[name]
+  }
+  const value = is(param, Param) ? param.value : param
+  return () => value
 }
