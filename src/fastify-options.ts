@@ -1,8 +1,14 @@
 // Fastify options shared by the server and the tests, so both run the same stack.
 import { randomFillSync } from 'node:crypto'
+import { createRequire } from 'node:module'
 import type { FastifyServerOptions } from 'fastify'
-import qs from 'qs'
 import type { Config } from './config.js'
+import { validatorCompiler } from './plugins/validation.js'
+import { serializerCompiler } from './plugins/serialization.js'
+
+// qs (and its dependency chain) is loaded on the first bracketed query string, not at boot.
+const require = createRequire(import.meta.url)
+let qs: typeof import('qs') | undefined
 
 // Request ids are cut from a pool of random bytes refilled 512 ids at a time: one random-bytes
 // call per request was a measurable share of a small read.
@@ -58,6 +64,7 @@ function parseFlatQuery (query: string): Record<string, unknown> {
 export const parseQueryString = (query: string): Record<string, unknown> => {
   if (query === '') return {}
   if (!query.includes('[') && !query.includes('%5B') && !query.includes('%5b')) return parseFlatQuery(query)
+  qs ??= require('qs') as typeof import('qs')
   return qs.parse(query, { depth: 1, arrayLimit: 100, parameterLimit: 1000, parseArrays: true, allowPrototypes: false }) as Record<string, unknown>
 }
 
@@ -69,6 +76,9 @@ export function fastifyOptions (config: Config, { logger = true }: { logger?: bo
           redact: { paths: ['req.headers.authorization', 'req.headers["api-key"]', 'req.headers["xi-api-key"]'], censor: '[redacted]' },
         }
       : false,
+    // Our own compilers from the start: Fastify would otherwise load Ajv and fast-json-stringify
+    // at construction (a large share of boot time) only for them to be replaced.
+    schemaController: { compilersFactory: { buildValidator: () => validatorCompiler as never, buildSerializer: () => serializerCompiler } },
     bodyLimit: config.bodyLimit,
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,

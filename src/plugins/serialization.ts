@@ -7,8 +7,10 @@ import fp from 'fastify-plugin'
 
 const stringify = (data: unknown): string => JSON.stringify(data)
 
+export const serializerCompiler = (): typeof stringify => stringify
+
 async function serialization (app: FastifyInstance): Promise<void> {
-  app.setSerializerCompiler(() => stringify)
+  app.setSerializerCompiler(serializerCompiler)
 }
 
 export default fp(serialization, { name: 'serialization', fastify: '5.x' })

@@ -44,7 +44,7 @@ function defaulter (schema: TSchema): (input: Record<string, unknown>) => Record
   }
 }
 
-const compiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
+export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = compileChecker(schema)
   if (httpPart === 'querystring' || httpPart === 'params' || httpPart === 'headers') {
     const convert = queryConverter(schema)
@@ -77,7 +77,7 @@ const compiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
 }
 
 async function validation (app: FastifyInstance): Promise<void> {
-  app.setValidatorCompiler(compiler)
+  app.setValidatorCompiler(validatorCompiler)
 }
 
 export default fp(validation, { name: 'validation', fastify: '5.x' })
