@@ -20,8 +20,8 @@ const quick = args.includes('--quick')
 const keep = args.includes('--keep')
 const durationArg = args.find((a) => a.startsWith('--duration='))
 const profile = quick
-  ? { name: 'quick', totalItems: 200_000, totalConversations: 10_000, duration: 3, warmup: 1 }
-  : { name: 'full', totalItems: 1_000_000, totalConversations: 50_000, duration: 10, warmup: 2 }
+  ? { name: 'quick', totalItems: 200_000, totalConversations: 10_000, duration: 3, warmup: 1, idleAfter: 3 }
+  : { name: 'full', totalItems: 1_000_000, totalConversations: 50_000, duration: 10, warmup: 2, idleAfter: 10 }
 if (durationArg !== undefined) profile.duration = Number(durationArg.split('=')[1])
 const connections = 50
 
@@ -51,6 +51,11 @@ const rssBytes = (pid) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024
 }
+/** CPU time (user + system) the process has used, in ms (Linux clock ticks are 1/100 s). */
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
 const fileBytes = (path) => [path, `${path}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0)
 
 const stopChild = (child) => new Promise((resolve) => {
@@ -71,7 +76,7 @@ async function startServer (databasePath, probePath) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`)
     const { status } = await request(port, { path: probePath })
-    if (status === 200) return { child, port, coldStartMs: performance.now() - started }
+    if (status === 200) return { child, port, coldStartMs: performance.now() - started, coldStartCpuMs: cpuMs(child.pid) }
     await sleep(2)
   }
 }
@@ -79,7 +84,7 @@ async function startServer (databasePath, probePath) {
 async function startCeiling () {
   const child = spawn(process.execPath, [join(root, 'bench/ceiling.mjs')], { cwd: root, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] })
   const line = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(String(d))))
-  return { child, port: JSON.parse(line).port }
+  return { child, port: JSON.parse(line).port, pid: child.pid }
 }
 
 const json = { 'content-type': 'application/json' }
@@ -150,15 +155,18 @@ async function meanBodyBytes (port, requests, rounds = 10) {
   return Math.round(bytes / count)
 }
 
-async function load (port, requests, duration) {
+async function load ({ port, pid }, requests, duration) {
+  const cpuBefore = cpuMs(pid)
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
     duration,
     requests: requests.map((r) => ({ ...r })),
   })
+  const cpuUsedMs = cpuMs(pid) - cpuBefore
   return {
     reqPerSec: result.requests.average,
+    cpuMicrosPerRequest: result.requests.total > 0 ? (cpuUsedMs * 1000) / result.requests.total : 0,
     p50: result.latency.p50,
     p99: result.latency.p99,
     ok: result['2xx'],
@@ -197,7 +205,8 @@ function evaluateTargets (report) {
   }
   add('≥ 20,000 durably committed items/s (20-item appends)', fmt(s.append20.itemsPerSec), s.append20.itemsPerSec >= 20_000)
   add('cold start ≤ 300 ms', `${fmt(report.coldStartMs)} ms`, report.coldStartMs <= 300)
-  add('RSS ≤ 100 MB with the seeded items stored', `${mb(report.rssAtRestBytes)} MB at rest, ${mb(report.rssAfterBytes)} MB after`, report.rssAfterBytes <= 100 * 2 ** 20)
+  add('cold start CPU (load-independent share)', `${fmt(report.coldStartCpuMs)} ms`, report.coldStartCpuMs <= 300)
+  add('RSS ≤ 100 MB with the seeded items stored', `${mb(report.rssAtRestBytes)} MB at rest, ${mb(report.rssAfterBytes)} MB after, ${mb(report.rssAfterIdleBytes)} MB after idle`, report.rssAfterBytes <= 100 * 2 ** 20)
   return targets
 }
 
@@ -209,12 +218,14 @@ function markdown (report) {
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB, ${m.platform}, Node ${m.node}; load average at start ${m.loadAverageAtStart.join(' / ')}.`,
     `Database: ${fmt(report.seed.storedItems)} items across ${fmt(report.profile.totalConversations)} conversations, seeded in ${fmt(report.seed.seconds, 1)} s; ${connections} connections, ${report.profile.duration} s per scenario after ${report.profile.warmup} s warm-up; synchronous=FULL, LOG_LEVEL=warn.`,
     '',
-    '| scenario | req/s | p50 ms | p99 ms | ceiling req/s | ratio | body bytes | items/s | non-2xx |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...report.scenarios.map((s) => `| ${s.title} | ${fmt(s.reqPerSec)} | ${s.p50} | ${s.p99} | ${fmt(s.ceiling.reqPerSec)} | ${s.ratio.toFixed(2)} | ${fmt(s.bodyBytes)} | ${s.itemsPerSec === undefined ? '' : fmt(s.itemsPerSec)} | ${s.non2xx + s.errors} |`),
+    '| scenario | req/s | p50 ms | p99 ms | ceiling req/s | ratio | CPU µs/req (ceiling) | CPU ratio | body bytes | items/s | non-2xx |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...report.scenarios.map((s) => `| ${s.title} | ${fmt(s.reqPerSec)} | ${s.p50} | ${s.p99} | ${fmt(s.ceiling.reqPerSec)} | **${s.ratio.toFixed(2)}** | ${fmt(s.cpuMicrosPerRequest)} (${fmt(s.ceiling.cpuMicrosPerRequest)}) | ${s.cpuRatio.toFixed(2)} | ${fmt(s.bodyBytes)} | ${s.itemsPerSec === undefined ? '' : fmt(s.itemsPerSec)} | ${s.non2xx + s.errors} |`),
     '',
-    `Cold start to first 200: ${fmt(report.coldStartMs)} ms (median of ${report.coldStartRunsMs.length}: ${report.coldStartRunsMs.map((x) => fmt(x)).join(', ')}). ` +
-      `RSS: ${mb(report.rssAtRestBytes)} MB at rest, ${mb(report.rssAfterBytes)} MB after the run. ` +
+    'ratio = req/s ÷ ceiling req/s in the same run. CPU µs/req = server CPU time (user + system) per request during the measured run; CPU ratio = ceiling CPU per request ÷ ours, the ratio the server would reach if the load generator and the neighbours left it a whole core.',
+    '',
+    `Cold start to first 200: ${fmt(report.coldStartMs)} ms (median of ${report.coldStartRunsMs.length}: ${report.coldStartRunsMs.map((x) => fmt(x)).join(', ')}), of which ${fmt(report.coldStartCpuMs)} ms CPU. ` +
+      `RSS: ${mb(report.rssAtRestBytes)} MB at rest, ${mb(report.rssAfterBytes)} MB right after the run, ${mb(report.rssAfterIdleBytes)} MB after ${report.profile.idleAfter} s idle. ` +
       `Database: ${fmt(report.bytesPerItem)} bytes per item (${mb(report.seed.databaseBytes)} MB for ${fmt(report.seed.storedItems)} items).`,
     '',
     '| target | measured | met |',
@@ -253,12 +264,15 @@ async function main () {
     // Cold start: spawn to the first 200 of a real read, three times on the seeded file.
     const probe = `/v1/conversations/${seeded.smallConversation}`
     const coldStartRunsMs = []
+    const coldStartCpuRunsMs = []
     let server
     for (let run = 0; run < 3; run++) {
       if (server !== undefined) await stopChild(server.child)
       server = await startServer(databasePath, probe)
       coldStartRunsMs.push(server.coldStartMs)
+      coldStartCpuRunsMs.push(server.coldStartCpuMs)
     }
+    server.pid = server.child.pid
     children.push(server.child)
     log(`cold start ${coldStartRunsMs.map((x) => x.toFixed(0)).join(' / ')} ms`)
     await sleep(1000)
@@ -272,10 +286,10 @@ async function main () {
       const bodyBytes = await meanBodyBytes(server.port, scenario.requests)
       await request(ceiling.port, { method: 'PUT', path: `/__ceiling/size/${bodyBytes}` })
       log(`${scenario.title}: warm-up`)
-      await load(server.port, scenario.requests, profile.warmup)
-      const ours = await load(server.port, scenario.requests, profile.duration)
-      await load(ceiling.port, scenario.requests, profile.warmup)
-      const top = await load(ceiling.port, scenario.requests, profile.duration)
+      await load(server, scenario.requests, profile.warmup)
+      const ours = await load(server, scenario.requests, profile.duration)
+      await load(ceiling, scenario.requests, profile.warmup)
+      const top = await load(ceiling, scenario.requests, profile.duration)
       const row = {
         key: scenario.key,
         title: scenario.title,
@@ -283,12 +297,15 @@ async function main () {
         bodyBytes,
         ceiling: top,
         ratio: ours.reqPerSec / top.reqPerSec,
+        cpuRatio: top.cpuMicrosPerRequest / ours.cpuMicrosPerRequest,
         itemsPerSec: scenario.itemsPerRequest === undefined ? undefined : (ours.ok / ours.seconds) * scenario.itemsPerRequest,
       }
       results.push(row)
       log(`  ${fmt(row.reqPerSec)} req/s (ceiling ${fmt(top.reqPerSec)}, ratio ${row.ratio.toFixed(2)}), p50 ${row.p50} ms, p99 ${row.p99} ms${ours.non2xx + ours.errors > 0 ? `, ${ours.non2xx} non-2xx, ${ours.errors} errors` : ''}`)
     }
     const rssAfterBytes = rssBytes(server.child.pid)
+    await sleep(profile.idleAfter * 1000)
+    const rssAfterIdleBytes = rssBytes(server.child.pid)
 
     const report = {
       date: startedAt.toISOString(),
@@ -299,8 +316,10 @@ async function main () {
       bytesPerItem: seed.databaseBytes / seed.storedItems,
       coldStartMs: median(coldStartRunsMs),
       coldStartRunsMs,
+      coldStartCpuMs: median(coldStartCpuRunsMs),
       rssAtRestBytes,
       rssAfterBytes,
+      rssAfterIdleBytes,
       databaseBytesAfter: fileBytes(databasePath),
       scenarios: results,
     }
