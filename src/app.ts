@@ -3,7 +3,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
-import { fastifyOptions } from './fastify-options.js'
+import { fastifyOptions, type LoggerOptions } from './fastify-options.js'
 import database from './plugins/database.js'
 import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
 import identity from './plugins/identity.js'
@@ -12,6 +12,7 @@ import serialization from './plugins/serialization.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
+import { elevenLabsRoutes } from './routes/elevenlabs.js'
 import { itemsRoutes } from './routes/items.js'
 
 export interface AppDeps {
@@ -19,11 +20,13 @@ export interface AppDeps {
   repos?: Repositories
   /** false: no logger at all (tests). */
   logger?: boolean
+  /** Where log lines go instead of stdout. */
+  logStream?: LoggerOptions['logStream']
 }
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...fastifyOptions(config, { logger: deps.logger ?? true }),
+    ...fastifyOptions(config, { logger: deps.logger ?? true, logStream: deps.logStream }),
     frameworkErrors: (error, request, reply) => sendError(toAppError(error), request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -32,10 +35,15 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(serialization)
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
-  await app.register(identity)
+  await app.register(identity, { auth: config.auth, host: config.host })
 
   const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }
   await app.register(conversationsRoutes, routeOptions)
   await app.register(itemsRoutes, routeOptions)
+  // Azure OpenAI v1 serves the same API under /openai/v1 (its `api-version` query is ignored).
+  const azureOptions = { ...routeOptions, prefix: '/openai/v1' }
+  await app.register(conversationsRoutes, azureOptions)
+  await app.register(itemsRoutes, azureOptions)
+  await app.register(elevenLabsRoutes, { prefix: '/v1' })
   return app
 }
