@@ -20,8 +20,8 @@ const quick = args.includes('--quick')
 const keep = args.includes('--keep')
 const durationArg = args.find((a) => a.startsWith('--duration='))
 const profile = quick
-  ? { name: 'quick', totalItems: 200_000, totalConversations: 10_000, duration: 3, warmup: 1, idleAfter: 3 }
-  : { name: 'full', totalItems: 1_000_000, totalConversations: 50_000, duration: 10, warmup: 2, idleAfter: 10 }
+  ? { name: 'quick', totalItems: 200_000, totalConversations: 10_000, duration: 3, warmup: 1, idleAfter: 3, latencyRounds: 500 }
+  : { name: 'full', totalItems: 1_000_000, totalConversations: 50_000, duration: 10, warmup: 2, idleAfter: 10, latencyRounds: 2000 }
 if (durationArg !== undefined) profile.duration = Number(durationArg.split('=')[1])
 const connections = 50
 
@@ -155,6 +155,27 @@ async function meanBodyBytes (port, requests, rounds = 10) {
   return Math.round(bytes / count)
 }
 
+/**
+ * Latency of one request at a time over a kept-alive connection, in µs: the cost of the request
+ * itself, without queueing behind 49 others (autocannon reports whole milliseconds).
+ */
+async function unloadedLatency (port, path, rounds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const once = () => new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint()
+    http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(Number(process.hrtime.bigint() - started) / 1000))
+    }).on('error', reject)
+  })
+  for (let i = 0; i < 50; i++) await once()
+  const samples = []
+  for (let i = 0; i < rounds; i++) samples.push(await once())
+  agent.destroy()
+  samples.sort((a, b) => a - b)
+  return { p50: samples[Math.floor(samples.length / 2)], p99: samples[Math.floor(samples.length * 0.99)] }
+}
+
 async function load ({ port, pid }, requests, duration) {
   const cpuBefore = cpuMs(pid)
   const result = await autocannon({
@@ -201,7 +222,9 @@ function evaluateTargets (report) {
   for (const order of ['asc', 'desc']) {
     const small = s[`list100${order}`].p50
     const large = s[`list100k${order}`].p50
-    add(`list ${order} p50 at 100,000 items ≤ 1.2× p50 at 100`, `${large} ms vs ${small} ms (${(large / small).toFixed(2)}×)`, large <= 1.2 * small)
+    add(`list ${order} p50 at 100,000 items ≤ 1.2× p50 at 100 (under load, whole ms)`, `${large} ms vs ${small} ms (${(large / small).toFixed(2)}×)`, large <= 1.2 * small)
+    const quiet = report.unloadedListLatency[order]
+    add(`list ${order} p50 at 100,000 items ≤ 1.2× p50 at 100 (one request at a time, µs)`, `${fmt(quiet.large.p50)} µs vs ${fmt(quiet.small.p50)} µs (${(quiet.large.p50 / quiet.small.p50).toFixed(2)}×)`, quiet.large.p50 <= 1.2 * quiet.small.p50)
   }
   add('≥ 20,000 durably committed items/s (20-item appends)', fmt(s.append20.itemsPerSec), s.append20.itemsPerSec >= 20_000)
   add('cold start ≤ 300 ms', `${fmt(report.coldStartMs)} ms`, report.coldStartMs <= 300)
@@ -227,6 +250,8 @@ function markdown (report) {
     `Cold start to first 200: ${fmt(report.coldStartMs)} ms (median of ${report.coldStartRunsMs.length}: ${report.coldStartRunsMs.map((x) => fmt(x)).join(', ')}), of which ${fmt(report.coldStartCpuMs)} ms CPU. ` +
       `RSS: ${mb(report.rssAtRestBytes)} MB at rest, ${mb(report.rssAfterBytes)} MB right after the run, ${mb(report.rssAfterIdleBytes)} MB after ${report.profile.idleAfter} s idle. ` +
       `Database: ${fmt(report.bytesPerItem)} bytes per item (${mb(report.seed.databaseBytes)} MB for ${fmt(report.seed.storedItems)} items).`,
+    '',
+    `List latency one request at a time (p50 / p99 µs): ${['asc', 'desc'].map((o) => { const l = report.unloadedListLatency[o]; return `${o} ${fmt(l.small.p50)} / ${fmt(l.small.p99)} at 100 items, ${fmt(l.large.p50)} / ${fmt(l.large.p99)} at 100,000`}).join('; ')}.`,
     '',
     '| target | measured | met |',
     '|---|---|---|',
@@ -304,6 +329,14 @@ async function main () {
       log(`  ${fmt(row.reqPerSec)} req/s (ceiling ${fmt(top.reqPerSec)}, ratio ${row.ratio.toFixed(2)}), p50 ${row.p50} ms, p99 ${row.p99} ms${ours.non2xx + ours.errors > 0 ? `, ${ours.non2xx} non-2xx, ${ours.errors} errors` : ''}`)
     }
     const rssAfterBytes = rssBytes(server.child.pid)
+    const unloadedListLatency = {}
+    for (const order of ['asc', 'desc']) {
+      const path = (conversation) => `/v1/conversations/${conversation}/items?limit=20&order=${order}`
+      unloadedListLatency[order] = {
+        small: await unloadedLatency(server.port, path(seeded.smallConversation), profile.latencyRounds),
+        large: await unloadedLatency(server.port, path(seeded.largeConversation), profile.latencyRounds),
+      }
+    }
     await sleep(profile.idleAfter * 1000)
     const rssAfterIdleBytes = rssBytes(server.child.pid)
 
@@ -320,6 +353,7 @@ async function main () {
       rssAtRestBytes,
       rssAfterBytes,
       rssAfterIdleBytes,
+      unloadedListLatency,
       databaseBytesAfter: fileBytes(databasePath),
       scenarios: results,
     }
