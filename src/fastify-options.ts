@@ -1,30 +1,18 @@
 // Fastify options shared by the server and the tests, so both run the same stack.
-import { randomFillSync } from 'node:crypto'
 import { createRequire } from 'node:module'
-import type { FastifyServerOptions } from 'fastify'
+import type { Server } from 'node:http'
+import type { FastifyHttpOptions } from 'fastify'
 import type { Config } from './config.js'
-import { validatorCompiler } from './plugins/validation.js'
+import { sendClientError } from './plugins/error-handler.js'
 import { serializerCompiler } from './plugins/serialization.js'
+import { validatorCompiler } from './plugins/validation.js'
+import { newRequestId } from './request-id.js'
+
+export { newRequestId }
 
 // qs (and its dependency chain) is loaded on the first bracketed query string, not at boot.
 const require = createRequire(import.meta.url)
 let qs: typeof import('qs') | undefined
-
-// Request ids are cut from a pool of random bytes refilled 512 ids at a time: one random-bytes
-// call per request was a measurable share of a small read.
-const idBytes = 16
-const randomPool = Buffer.alloc(idBytes * 512)
-let poolOffset = randomPool.length
-
-export const newRequestId = (): string => {
-  if (poolOffset === randomPool.length) {
-    randomFillSync(randomPool)
-    poolOffset = 0
-  }
-  const id = randomPool.toString('hex', poolOffset, poolOffset + idBytes)
-  poolOffset += idBytes
-  return `req_${id}`
-}
 
 /** qs's decoding: `+` is a space, and a malformed escape leaves the text as it was. */
 const decodeLikeQs = (text: string): string => {
@@ -79,7 +67,7 @@ export interface LoggerOptions {
   logStream?: { write: (line: string) => void } | undefined
 }
 
-export function fastifyOptions (config: Config, { logger = true, logStream }: LoggerOptions = {}): FastifyServerOptions {
+export function fastifyOptions (config: Config, { logger = true, logStream }: LoggerOptions = {}): FastifyHttpOptions<Server> {
   return {
     logger: logger && config.logLevel !== 'silent'
       ? {
@@ -95,9 +83,18 @@ export function fastifyOptions (config: Config, { logger = true, logStream }: Lo
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
+    // Node's own clocks for slow clients: headers must arrive within headersTimeout (never more
+    // than the whole-request timeout), checked every second rather than Node's default 30 s.
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs > 0 ? Math.min(config.headersTimeoutMs, config.requestTimeoutMs) : config.headersTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
     genReqId: newRequestId,
+    clientErrorHandler: sendClientError,
     requestIdHeader: false,
-    return503OnClosing: true,
+    // Draining requests get our own 503 envelope (plugins/draining.ts).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: {
       ignoreTrailingSlash: true,

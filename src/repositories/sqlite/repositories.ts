@@ -9,6 +9,8 @@ import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { SqliteDb } from './client.js'
 import { createGroupCommitter } from './group-commit.js'
+import { createSqliteIdempotencyRepository } from './idempotency.js'
+import { createSqliteLifecycleRepository } from './lifecycle.js'
 import { prepareRaw } from './statements.js'
 import { conversations, items } from './schema.js'
 
@@ -203,6 +205,8 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
   return {
     conversations: conversationsRepo,
     items: itemsRepo,
+    idempotency: createSqliteIdempotencyRepository({ db, now }),
+    lifecycle: createSqliteLifecycleRepository({ db, now }),
     async ping () {
       db.$client.prepare('SELECT 1 FROM conversations LIMIT 1').get()
     },
