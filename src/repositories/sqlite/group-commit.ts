@@ -4,11 +4,11 @@
 // others commit. Callers are answered only after COMMIT has returned, so a resolved promise still
 // means "durably stored".
 //
-// better-sqlite3 commits synchronously, so the event loop cannot take new requests during an
-// fsync; writes that arrive while earlier ones are being parsed would each pay their own fsync if
-// the group were written at the end of the first turn. The group therefore lingers while writes
-// keep arriving (a quiet period of `quietMs` without a new one ends it), bounded by `maxWaitMs`
-// and `maxGroupSize`.
+// A lone write is committed at the end of the event-loop turn it arrived in. When several arrive
+// in that turn, the server is under concurrent load: better-sqlite3 commits synchronously, so the
+// event loop cannot take new requests during an fsync, and writes still being received and parsed
+// would each pay their own fsync. The group then lingers while writes keep arriving (a quiet period
+// of `quietMs` without a new one ends it), bounded by `maxWaitMs` and `maxGroupSize`.
 import type Database from 'better-sqlite3'
 
 export interface GroupCommitter {
@@ -35,7 +35,7 @@ export interface GroupCommitOptions {
 
 export function createGroupCommitter (client: Database.Database, { maxGroupSize = 256, quietMs = 1, maxWaitMs = 20 }: GroupCommitOptions = {}): GroupCommitter {
   let queue: Pending[] = []
-  let timer: NodeJS.Timeout | undefined
+  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined
   let firstQueuedAt = 0
   let sizeAtLastCheck = 0
 
@@ -86,8 +86,8 @@ export function createGroupCommitter (client: Database.Database, { maxGroupSize 
   const schedule = (): void => {
     if (timer !== undefined) return
     firstQueuedAt = performance.now()
-    sizeAtLastCheck = 0
-    timer = setTimeout(check, quietMs)
+    sizeAtLastCheck = queue.length
+    timer = setImmediate(check)
   }
 
   return {
