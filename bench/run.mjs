@@ -228,7 +228,6 @@ function evaluateTargets (report) {
   }
   add('≥ 20,000 durably committed items/s (20-item appends)', fmt(s.append20.itemsPerSec), s.append20.itemsPerSec >= 20_000)
   add('cold start ≤ 300 ms', `${fmt(report.coldStartMs)} ms`, report.coldStartMs <= 300)
-  add('cold start CPU (load-independent share)', `${fmt(report.coldStartCpuMs)} ms`, report.coldStartCpuMs <= 300)
   add('RSS ≤ 100 MB with the seeded items stored', `${mb(report.rssAtRestBytes)} MB at rest, ${mb(report.rssAfterBytes)} MB after, ${mb(report.rssAfterIdleBytes)} MB after idle`, report.rssAfterBytes <= 100 * 2 ** 20)
   return targets
 }
@@ -247,7 +246,7 @@ function markdown (report) {
     '',
     'ratio = req/s ÷ ceiling req/s in the same run. CPU µs/req = server CPU time (user + system) per request during the measured run; CPU ratio = ceiling CPU per request ÷ ours, the ratio the server would reach if the load generator and the neighbours left it a whole core.',
     '',
-    `Cold start to first 200: ${fmt(report.coldStartMs)} ms (median of ${report.coldStartRunsMs.length}: ${report.coldStartRunsMs.map((x) => fmt(x)).join(', ')}), of which ${fmt(report.coldStartCpuMs)} ms CPU. ` +
+    `Cold start to first 200: ${fmt(report.coldStartMs)} ms (median of ${report.coldStartRunsMs.length}: ${report.coldStartRunsMs.map((x) => fmt(x)).join(', ')}), CPU time used meanwhile (all threads) ${fmt(report.coldStartCpuMs)} ms. ` +
       `RSS: ${mb(report.rssAtRestBytes)} MB at rest, ${mb(report.rssAfterBytes)} MB right after the run, ${mb(report.rssAfterIdleBytes)} MB after ${report.profile.idleAfter} s idle. ` +
       `Database: ${fmt(report.bytesPerItem)} bytes per item (${mb(report.seed.databaseBytes)} MB for ${fmt(report.seed.storedItems)} items).`,
     '',
