@@ -1,6 +1,6 @@
 // Id minting: `<prefix>_` + 48 lowercase hex characters, the first 8 the creation time in Unix
 // seconds (as OpenAI's ids), the other 40 random. One prefix table for every object we mint.
-import { randomFillSync } from 'node:crypto'
+import { customAlphabet } from 'nanoid'
 
 export const idPrefixes = {
   conversation: 'conv',
@@ -38,20 +38,8 @@ export const idPrefixes = {
 
 export type IdKind = keyof typeof idPrefixes
 
-// 40 random hex characters = 20 random bytes, cut from a pool refilled 256 ids at a time (an
-// append mints up to 20 ids; one random call per id showed in profiles).
-const randomBytesPerId = 20
-const randomPool = Buffer.alloc(randomBytesPerId * 256)
-let poolOffset = randomPool.length
-const randomHex = (): string => {
-  if (poolOffset === randomPool.length) {
-    randomFillSync(randomPool)
-    poolOffset = 0
-  }
-  const hex = randomPool.toString('hex', poolOffset, poolOffset + randomBytesPerId)
-  poolOffset += randomBytesPerId
-  return hex
-}
+// nanoid draws from a pooled CSPRNG buffer, so a 20-item append costs a few microseconds of ids.
+const randomHex = customAlphabet('0123456789abcdef', 40)
 
 /** Mints ids; injectable so tests can get deterministic ones. */
 export type IdGenerator = (kind: IdKind, nowSeconds?: number) => string
