@@ -2,7 +2,9 @@
 // drives each scenario with autocannon (50 connections, fixed duration) and, right after each,
 // the same requests against a bare Fastify server answering a same-sized static JSON body: the
 // ceiling. Prints the table and writes JSON + Markdown reports under bench/results/.
-//   node bench/run.mjs [--quick] [--duration=<seconds>] [--keep]
+//   node bench/run.mjs [--quick] [--duration=<seconds>] [--keep] [--database=postgres://…]
+// With --database, the same run on PostgreSQL: a fresh database is created on that server for the
+// run (the role needs CREATEDB), seeded by bench/seed-pg.mjs, and dropped afterwards unless --keep.
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs'
 import http from 'node:http'
@@ -12,6 +14,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { seedDatabase } from './seed.mjs'
+import { createDatabase, databaseBytes, dropDatabase, seedPostgres, serverVersion } from './seed-pg.mjs'
 import { turnItems } from './items.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -19,10 +22,12 @@ const args = process.argv.slice(2)
 const quick = args.includes('--quick')
 const keep = args.includes('--keep')
 const durationArg = args.find((a) => a.startsWith('--duration='))
+const postgresServer = args.find((a) => a.startsWith('--database='))?.slice('--database='.length)
 const profile = quick
   ? { name: 'quick', totalItems: 200_000, totalConversations: 10_000, duration: 3, warmup: 1, idleAfter: 3, latencyRounds: 500 }
   : { name: 'full', totalItems: 1_000_000, totalConversations: 50_000, duration: 10, warmup: 2, idleAfter: 10, latencyRounds: 2000 }
 if (durationArg !== undefined) profile.duration = Number(durationArg.split('=')[1])
+if (postgresServer !== undefined) profile.name = `${profile.name}-postgres`
 const connections = 50
 
 const log = (line) => process.stderr.write(`${line}\n`)
@@ -238,7 +243,7 @@ function markdown (report) {
     `### Benchmark (${report.profile.name}) — ${report.date}`,
     '',
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB, ${m.platform}, Node ${m.node}; load average at start ${m.loadAverageAtStart.join(' / ')}.`,
-    `Database: ${fmt(report.seed.storedItems)} items across ${fmt(report.profile.totalConversations)} conversations, seeded in ${fmt(report.seed.seconds, 1)} s; ${connections} connections, ${report.profile.duration} s per scenario after ${report.profile.warmup} s warm-up; synchronous=FULL, LOG_LEVEL=warn.`,
+    `Database: ${fmt(report.seed.storedItems)} items across ${fmt(report.profile.totalConversations)} conversations, seeded in ${fmt(report.seed.seconds, 1)} s; ${connections} connections, ${report.profile.duration} s per scenario after ${report.profile.warmup} s warm-up; ${postgresServer === undefined ? 'synchronous=FULL' : `PostgreSQL ${report.postgresVersion}, PG_POOL_SIZE=${process.env.PG_POOL_SIZE ?? 10}`}, LOG_LEVEL=warn.`,
     '',
     '| scenario | req/s | p50 ms | p99 ms | ceiling req/s | ratio | CPU µs/req (ceiling) | CPU ratio | body bytes | items/s | non-2xx |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
@@ -263,18 +268,21 @@ function markdown (report) {
 async function main () {
   const startedAt = new Date()
   const dir = mkdtempSync(join(os.tmpdir(), 'conversations-bench-'))
-  const databasePath = join(dir, 'bench.db')
+  const databaseName = `conversations_bench_${startedAt.getTime()}`
+  const databasePath = postgresServer === undefined ? join(dir, 'bench.db') : await createDatabase(postgresServer, databaseName)
+  const storeBytes = async () => postgresServer === undefined ? fileBytes(databasePath) : databaseBytes(databasePath)
   const children = []
   const cleanup = async () => {
     for (const child of children) await stopChild(child)
     if (!keep) rmSync(dir, { recursive: true, force: true })
+    if (!keep && postgresServer !== undefined) await dropDatabase(postgresServer, databaseName)
   }
   process.once('SIGINT', () => { cleanup().then(() => process.exit(130)) })
   try {
     log(`seeding ${fmt(profile.totalItems)} items across ${fmt(profile.totalConversations)} conversations into ${databasePath}`)
     const seedStart = performance.now()
     let lastPercent = -10
-    const seeded = seedDatabase(databasePath, {
+    const seeded = await (postgresServer === undefined ? seedDatabase : seedPostgres)(databasePath, {
       totalItems: profile.totalItems,
       totalConversations: profile.totalConversations,
       onProgress: (done, total) => {
@@ -282,7 +290,7 @@ async function main () {
         if (percent >= lastPercent + 10) { lastPercent = percent; log(`  ${percent}%`) }
       },
     })
-    const seed = { seconds: (performance.now() - seedStart) / 1000, storedItems: seeded.storedItems, databaseBytes: fileBytes(databasePath) }
+    const seed = { seconds: (performance.now() - seedStart) / 1000, storedItems: seeded.storedItems, databaseBytes: await storeBytes() }
     log(`seeded in ${seed.seconds.toFixed(1)} s, ${mb(seed.databaseBytes)} MB`)
 
     // Cold start: spawn to the first 200 of a real read, three times on the seeded file.
@@ -353,7 +361,8 @@ async function main () {
       rssAfterBytes,
       rssAfterIdleBytes,
       unloadedListLatency,
-      databaseBytesAfter: fileBytes(databasePath),
+      databaseBytesAfter: await storeBytes(),
+      postgresVersion: postgresServer === undefined ? undefined : await serverVersion(databasePath),
       scenarios: results,
     }
     report.targets = evaluateTargets(report)
