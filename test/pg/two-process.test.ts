@@ -4,10 +4,17 @@ import { spawnSync } from 'node:child_process'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createServerDatabase } from '../helpers/pg.js'
-import { projectRoot, startServerProcess, type ServerProcess } from '../helpers/process.js'
+import { startServerProcess, stopServerProcess, type ServerProcess } from '../process/server-process.js'
 
+const projectRoot = new URL('../../', import.meta.url).pathname
 const running: ServerProcess[] = []
-afterAll(async () => { await Promise.all(running.map(async (s) => s.stop())) })
+afterAll(async () => { await Promise.all(running.map(stopServerProcess)) })
+
+/** SIGTERM, then the exit code. */
+async function stop (server: ServerProcess): Promise<number | string> {
+  server.child.kill('SIGTERM')
+  return server.exited
+}
 
 async function post (url: string, body: unknown): Promise<{ status: number, body: any }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
@@ -36,11 +43,11 @@ describe('two server processes on one PostgreSQL database', () => {
   it('migrate on start together, then append concurrently to one conversation in a strict total order', async () => {
     const url = await createServerDatabase()
     // Both start on an empty database at once: the migration lock lets exactly one migrate.
-    const [a, b] = await Promise.all([startServerProcess({ DATABASE_URL: url }), startServerProcess({ DATABASE_URL: url })])
+    const [a, b] = await Promise.all([startServerProcess({ DATABASE_URL: url }, { startTimeoutMs: 60_000 }), startServerProcess({ DATABASE_URL: url }, { startTimeoutMs: 60_000 })])
     running.push(a!, b!)
     const servers = [a!, b!]
 
-    const created = await post(`${a!.base}/conversations`, { items: [message('start')] })
+    const created = await post(`${a!.baseURL}/conversations`, { items: [message('start')] })
     expect(created.status).toBe(200)
     const conversationId = created.body.id as string
 
@@ -51,7 +58,7 @@ describe('two server processes on one PostgreSQL database', () => {
       for (let request = 0; request < 12; request++) {
         const count = 1 + ((writer + request) % 3)
         const items = Array.from({ length: count }, (_, i) => message(`w${writer} r${request} i${i}`))
-        const { status, body } = await post(`${server.base}/conversations/${conversationId}/items`, { items })
+        const { status, body } = await post(`${server.baseURL}/conversations/${conversationId}/items`, { items })
         expect(status).toBe(200)
         acknowledged.push((body.data as Array<{ id: string }>).map((i) => i.id))
       }
@@ -60,7 +67,7 @@ describe('two server processes on one PostgreSQL database', () => {
     expect(acknowledgedIds).toHaveLength(4 * (1 + 2 + 3) * 4)
 
     // Every acknowledged item exactly once, each request's items contiguous and in request order.
-    const asc = await listAll(b!.base, conversationId, 'asc', 7)
+    const asc = await listAll(b!.baseURL, conversationId, 'asc', 7)
     expect(asc).toHaveLength(acknowledgedIds.length + 1)
     expect(new Set(asc).size).toBe(asc.length)
     expect(new Set(asc.slice(1))).toEqual(new Set(acknowledgedIds))
@@ -69,8 +76,8 @@ describe('two server processes on one PostgreSQL database', () => {
       expect(asc.slice(at, at + batch.length)).toEqual(batch)
     }
     // Exact pagination from the other process and in the other order.
-    expect(await listAll(a!.base, conversationId, 'desc', 9)).toEqual([...asc].reverse())
-    expect(await listAll(a!.base, conversationId, 'asc', 100)).toEqual(asc)
+    expect(await listAll(a!.baseURL, conversationId, 'desc', 9)).toEqual([...asc].reverse())
+    expect(await listAll(a!.baseURL, conversationId, 'asc', 100)).toEqual(asc)
 
     // Positions in storage: dense, 0..n-1, in listing order.
     const client = new pg.Client({ connectionString: url })
@@ -86,15 +93,15 @@ describe('two server processes on one PostgreSQL database', () => {
 
     // The same client-supplied id from both processes at once: one wins, the other is a 400.
     const results = await Promise.all(servers.flatMap((s) => [0, 1].map(async () =>
-      post(`${s.base}/conversations/${conversationId}/items`, { items: [message('race', 'msg_race')] }))))
+      post(`${s.baseURL}/conversations/${conversationId}/items`, { items: [message('race', 'msg_race')] }))))
     expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400])
     expect(results.find((r) => r.status === 400)!.body).toEqual({
       error: { message: 'Duplicate item found with id msg_race. Remove duplicate items from your input and try again.', type: 'invalid_request_error', param: 'items', code: null },
     })
-    expect(await listAll(b!.base, conversationId, 'asc', 100)).toEqual([...asc, 'msg_race'])
+    expect(await listAll(b!.baseURL, conversationId, 'asc', 100)).toEqual([...asc, 'msg_race'])
 
-    expect(await a!.stop()).toBe(0)
-    expect(await b!.stop()).toBe(0)
+    expect(await stop(a!)).toBe(0)
+    expect(await stop(b!)).toBe(0)
   }, 120_000)
 
   it('migrates with the migrate command, then serves with MIGRATE_ON_START=false', async () => {
@@ -103,11 +110,11 @@ describe('two server processes on one PostgreSQL database', () => {
       cwd: projectRoot, env: { PATH: process.env.PATH, DATABASE_URL: url }, encoding: 'utf8', timeout: 60_000,
     })
     expect({ status: migrated.status, stdout: migrated.stdout }).toEqual({ status: 0, stdout: 'migrations applied to the PostgreSQL database\n' })
-    const server = await startServerProcess({ DATABASE_URL: url, MIGRATE_ON_START: 'false', PG_POOL_SIZE: '2' })
+    const server = await startServerProcess({ DATABASE_URL: url, MIGRATE_ON_START: 'false', PG_POOL_SIZE: '2' }, { startTimeoutMs: 60_000 })
     running.push(server)
-    const created = await post(`${server.base}/conversations`, { metadata: { k: 'v' } })
+    const created = await post(`${server.baseURL}/conversations`, { metadata: { k: 'v' } })
     expect(created.status).toBe(200)
-    expect((await fetch(`${server.base}/conversations/${created.body.id as string}`)).status).toBe(200)
-    expect(await server.stop()).toBe(0)
+    expect((await fetch(`${server.baseURL}/conversations/${created.body.id as string}`)).status).toBe(200)
+    expect(await stop(server)).toBe(0)
   }, 120_000)
 })

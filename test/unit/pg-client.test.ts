@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { isPostgresUrl, redactPostgresUrl } from '../../src/repositories/pg/client.js'
-import { freePort, projectRoot } from '../helpers/process.js'
+import { freePort } from '../process/server-process.js'
+
+const projectRoot = new URL('../../', import.meta.url).pathname
 
 describe('PostgreSQL URLs', () => {
   it('selects PostgreSQL for postgres:// and postgresql:// only', () => {
