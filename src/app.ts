@@ -8,9 +8,12 @@ import database from './plugins/database.js'
 import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
 import identity from './plugins/identity.js'
 import jsonBody from './plugins/json-body.js'
+import metrics from './plugins/metrics.js'
+import openApi from './plugins/openapi.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
+import { healthRoutes } from './routes/health.js'
 import { itemsRoutes } from './routes/items.js'
 
 export interface AppDeps {
@@ -31,6 +34,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
   await app.register(identity)
+  if (config.metricsEnabled) await app.register(metrics, { token: config.metricsToken })
+
+  await app.register(healthRoutes)
+  await app.register(openApi)
 
   const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }
   await app.register(conversationsRoutes, routeOptions)

@@ -19,6 +19,8 @@ const EnvSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 72_000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  METRICS_ENABLED: Type.Boolean({ default: true }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 })
 
 export interface Config {
@@ -35,6 +37,10 @@ export interface Config {
   requestTimeoutMs: number
   keepAliveTimeoutMs: number
   shutdownTimeoutMs: number
+  /** Serve Prometheus metrics at /metrics. */
+  metricsEnabled: boolean
+  /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
+  metricsToken: string | null
 }
 
 export class ConfigError extends Error {
@@ -67,5 +73,7 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     requestTimeoutMs: converted.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: converted.KEEP_ALIVE_TIMEOUT_MS,
     shutdownTimeoutMs: converted.SHUTDOWN_TIMEOUT_MS,
+    metricsEnabled: converted.METRICS_ENABLED,
+    metricsToken: converted.METRICS_TOKEN ?? null,
   }
 }

@@ -62,10 +62,19 @@ export interface ItemsRepository {
   delete (owner: string, conversationId: string, itemId: string): Promise<Conversation>
 }
 
+export interface StoreStats {
+  conversations: number
+  items: number
+  /** Size of the database in bytes. */
+  databaseBytes: number
+}
+
 export interface Repositories {
   conversations: ConversationsRepository
   items: ItemsRepository
-  /** Cheap liveness check of the store (database reachable, schema applied). */
+  /** Readiness of the store: resolves when the database is reachable and every migration is applied, throws otherwise. */
   ping (): Promise<void>
+  /** Live conversation and item counts and the store's size; counts scan an index, so callers cache them. */
+  stats (): Promise<StoreStats>
   close (): Promise<void>
 }
