@@ -1,7 +1,7 @@
 // buildApp(config, deps) → a ready-to-listen Fastify instance with every plugin and route
 // registered explicitly, in dependency order.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { Config } from './config.js'
 import { fastifyOptions } from './fastify-options.js'
 import database from './plugins/database.js'
@@ -21,6 +21,8 @@ export interface AppDeps {
   repos?: Repositories
   /** false: no logger at all (tests). */
   logger?: boolean
+  /** Sees every route as it is registered (the tests compare them with openapi.yaml). */
+  onRoute?: (route: RouteOptions) => void
 }
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
@@ -28,6 +30,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     ...fastifyOptions(config, { logger: deps.logger ?? true }),
     frameworkErrors: (error, request, reply) => sendError(toAppError(error), request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>()
+  if (deps.onRoute !== undefined) app.addHook('onRoute', deps.onRoute)
 
   await app.register(errorHandler)
   await app.register(validation)
