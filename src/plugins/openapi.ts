@@ -38,7 +38,7 @@ async function openApi (app: FastifyInstance): Promise<void> {
   app.get('/openapi.json', { schema: { operationId: 'getOpenApiJson' } }, async (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(app.swagger()))
 
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
 }
 
 // Encapsulated (not fastify-plugin): the onRoute hook above must not reach the API routes.
