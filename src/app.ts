@@ -14,6 +14,7 @@ import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
 import { healthRoutes } from './routes/health.js'
+import { elevenLabsRoutes } from './routes/elevenlabs.js'
 import { itemsRoutes } from './routes/items.js'
 
 export interface AppDeps {
@@ -38,7 +39,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(validation)
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
-  await app.register(identity)
+  await app.register(identity, { auth: config.auth, host: config.host })
   if (config.metricsEnabled) await app.register(metrics, { token: config.metricsToken })
 
   await app.register(healthRoutes)
@@ -47,5 +48,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }
   await app.register(conversationsRoutes, routeOptions)
   await app.register(itemsRoutes, routeOptions)
+  // Azure OpenAI v1 serves the same API under /openai/v1 (its `api-version` query is ignored).
+  const azureOptions = { ...routeOptions, prefix: '/openai/v1' }
+  await app.register(conversationsRoutes, azureOptions)
+  await app.register(itemsRoutes, azureOptions)
+  await app.register(elevenLabsRoutes, { prefix: '/v1' })
   return app
 }

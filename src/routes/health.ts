@@ -6,13 +6,6 @@ import { Type } from '@sinclair/typebox'
 import { AppError } from '../errors.js'
 import { ErrorSchema } from '../schemas/common.js'
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** false: the route answers without credentials (probes, metrics, API documents). */
-    auth?: boolean
-  }
-}
-
 export const HealthSchema = Type.Object({ status: Type.Literal('ok') })
 
 export const probeRouteOptions = { config: { auth: false }, logLevel: 'warn' } as const

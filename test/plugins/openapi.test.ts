@@ -6,7 +6,7 @@ import { parse } from 'yaml'
 import { KindGuard, type TSchema } from '@sinclair/typebox'
 import { InputItemSchemas, OutputItemSchemas, conversationItemTypes } from '../../src/schemas/items/index.js'
 import { buildTestApp } from '../helpers/app.js'
-import { expectDocumentedResponse, openApiDocument, openApiFile } from '../helpers/openapi.js'
+import { expectDocumentedResponse, openApiDocument, openApiFile, pathItem } from '../helpers/openapi.js'
 
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const
 
@@ -17,9 +17,9 @@ interface RegisteredRoute { method: string, url: string, operationId: string | u
 
 function documentedOperations (): Map<string, string> {
   const operations = new Map<string, string>()
-  for (const [path, item] of Object.entries(openApiDocument.paths)) {
+  for (const path of Object.keys(openApiDocument.paths)) {
     for (const method of methods) {
-      const operation = item[method] as { operationId: string } | undefined
+      const operation = pathItem(path)?.[method] as { operationId: string } | undefined
       if (operation !== undefined) operations.set(`${method.toUpperCase()} ${path}`, operation.operationId)
     }
   }

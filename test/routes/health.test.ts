@@ -77,12 +77,13 @@ describe('GET /readyz', () => {
 
 describe('probe logging', () => {
   it('keeps probes out of the info-level access log', async () => {
-    const lines: string[] = []
-    const app = await appWith({ logLevel: 'info' }, { logger: true, logStream: { write: (line) => { lines.push(line) } } })
+    const lines: Array<{ reqId?: string, msg: string }> = []
+    const app = await appWith({ logLevel: 'info' }, { logger: true, logStream: { write: (line) => { lines.push(JSON.parse(line)) } } })
+    const requestLines = (): string[] => lines.filter((line) => line.reqId !== undefined).map((line) => line.msg)
     for (const url of ['/healthz', '/readyz']) expect((await app.inject({ url })).statusCode).toBe(200)
-    expect(lines).toEqual([])
+    expect(requestLines()).toEqual([])
     // The same logger writes API requests at info.
     expect((await app.inject({ method: 'POST', url: '/v1/conversations' })).statusCode).toBe(200)
-    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['incoming request', 'request completed'])
+    expect(requestLines()).toEqual(['incoming request', 'request completed'])
   })
 })

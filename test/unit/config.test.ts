@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       metricsEnabled: true,
       metricsToken: null,
+      auth: { apiKeys: [], jwt: null, allowUnauthenticated: false },
     })
   })
 
