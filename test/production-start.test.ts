@@ -42,6 +42,8 @@ function boot (dir: string, env: Record<string, string>): Promise<{ child: Child
   })
 }
 
+const apiKey = 'sk-production-start-0123456789'
+
 describe('the production start command', () => {
   const dir = mkdtempSync(join(tmpdir(), 'conversations-prod-'))
   let server: ChildProcess | undefined
@@ -89,6 +91,7 @@ describe('the production start command', () => {
       PORT: '0',
       DATABASE_URL: join(dir, 'data', 'conversations.db'),
       LOG_LEVEL: 'info',
+      API_KEYS: `${apiKey}:ci`,
     })
     server = booted.child
     const base = `http://127.0.0.1:${booted.port}`
@@ -104,12 +107,14 @@ describe('the production start command', () => {
     expect(ready.status).toBe(200)
     expect(await ready.json()).toEqual({ status: 'ok' })
 
-    const created = await fetch(`${base}/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { topic: 'prod' } }) })
+    // Probes answered without credentials above; the API needs the key.
+    expect((await fetch(`${base}/v1/conversations`, { method: 'POST' })).status).toBe(401)
+    const created = await fetch(`${base}/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ metadata: { topic: 'prod' } }) })
     expect(created.status).toBe(200)
     expect(created.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/)
     const conversation = await created.json() as { id: string }
     expect(conversation).toEqual({ id: expect.stringMatching(/^conv_[0-9a-f]{48}$/), object: 'conversation', created_at: expect.any(Number), metadata: { topic: 'prod' } })
-    const fetched = await fetch(`${base}/v1/conversations/${conversation.id}`)
+    const fetched = await fetch(`${base}/v1/conversations/${conversation.id}`, { headers: { authorization: `Bearer ${apiKey}` } })
     expect(await fetched.json()).toEqual(conversation)
 
     // The document ships with the build.
