@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Conversations server image: build with the full toolchain, run with production dependencies only.
-# Node 24 LTS: its npm 11 reads the lockfile exactly as it was written.
-ARG NODE_VERSION=24
+# Node 22 LTS: on Node 24.19+ better-sqlite3 12 aborts the process when a prepared statement is
+# garbage-collected (node::ObjectWrap cleanup-hook assertion), so the image stays on 22 for now.
+ARG NODE_VERSION=22
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 # better-sqlite3 compiles from source when no prebuilt binary fits the platform.
@@ -9,6 +10,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# The lockfile is written by npm 11; the npm 10 bundled with Node 22 misreads its optional entries.
+RUN npm install -g npm@11 --no-audit --no-fund
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./

@@ -38,6 +38,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
   // Prepared on first use: the tables may not exist yet when migrations run later (MIGRATE_ON_START=false).
   // Conversations are counted from their partial index; items need a scan, hence the callers' cache.
   let countLive: Database.Statement | undefined
+  let latestApplied: Database.Statement | undefined
   const countLiveRows = (): { conversations: number, items: number } =>
     (countLive ??= db.$client.prepare(`SELECT
       (SELECT count(*) FROM conversations WHERE deleted_at IS NULL) AS conversations,
@@ -199,8 +200,9 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
     conversations: conversationsRepo,
     items: itemsRepo,
     async ping () {
-      // Throws when the connection is closed or the file is unreadable.
-      const applied = db.$client.prepare('SELECT max(created_at) AS latest FROM __drizzle_migrations').get() as { latest: number | string | null }
+      // Throws when the connection is closed, the file is unreadable or the table is missing.
+      latestApplied ??= db.$client.prepare('SELECT max(created_at) AS latest FROM __drizzle_migrations')
+      const applied = latestApplied.get() as { latest: number | string | null }
       if (Number(applied.latest ?? 0) < expectedMigration()) throw new Error('database migrations are pending')
     },
     async stats () {
