@@ -5,11 +5,15 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { Config } from './config.js'
 import { fastifyOptions, type LoggerOptions } from './fastify-options.js'
 import database from './plugins/database.js'
+import draining from './plugins/draining.js'
 import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
 import identity from './plugins/identity.js'
+import idempotency from './plugins/idempotency.js'
 import jsonBody from './plugins/json-body.js'
 import metrics from './plugins/metrics.js'
 import openApi from './plugins/openapi.js'
+import rateLimiting from './plugins/rate-limit.js'
+import retention from './plugins/retention.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
@@ -26,6 +30,8 @@ export interface AppDeps {
   logStream?: LoggerOptions['logStream']
   /** Sees every route as it is registered (the tests compare them with openapi.yaml). */
   onRoute?: (route: RouteOptions) => void
+  /** Clock in Unix milliseconds for time-based work such as retention (tests). */
+  now?: () => number
 }
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
@@ -36,10 +42,14 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   if (deps.onRoute !== undefined) app.addHook('onRoute', deps.onRoute)
 
   await app.register(errorHandler)
+  await app.register(draining)
   await app.register(validation)
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
   await app.register(identity, { auth: config.auth, host: config.host })
+  await app.register(rateLimiting, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs })
+  await app.register(idempotency, { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: config.idempotencyWaitMs })
+  await app.register(retention, { config, now: deps.now })
   if (config.metricsEnabled) await app.register(metrics, { token: config.metricsToken })
 
   await app.register(healthRoutes)

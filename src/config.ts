@@ -2,6 +2,7 @@
 // process.env (through its caller, server.ts/cli); everything else receives a Config object.
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { durationPattern, parseDuration } from './lifecycle/duration.js'
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import type { JSONWebKeySet } from 'jose'
@@ -26,6 +27,15 @@ const EnvSchema = Type.Object({
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   METRICS_ENABLED: Type.Boolean({ default: true }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 0 }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1, default: 60_000 }),
+  IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 0, default: 86_400 }),
+  IDEMPOTENCY_WAIT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  CONVERSATION_TTL: Type.Optional(Type.String({ pattern: durationPattern })),
+  PURGE_AFTER: Type.Optional(Type.String({ pattern: durationPattern })),
+  RETENTION_INTERVAL: Type.String({ pattern: durationPattern, default: '10m' }),
+  RETENTION_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
   // Authentication (see the README's "Authentication" section). Secrets are never echoed in errors.
   API_KEYS: Type.Optional(Type.String()),
   API_KEYS_FILE: Type.Optional(Type.String()),
@@ -56,6 +66,23 @@ export interface Config {
   metricsEnabled: boolean
   /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
   metricsToken: string | null
+  /** Longest time to receive a request's headers (slow-header clients are cut off). */
+  headersTimeoutMs: number
+  /** Requests per window and credential; 0 = no rate limiting. */
+  rateLimitMax: number
+  rateLimitWindowMs: number
+  /** How long an Idempotency-Key answer is replayed; 0 = the header is ignored. */
+  idempotencyTtlSeconds: number
+  /** How long a duplicate keyed request waits for the first one's answer. */
+  idempotencyWaitMs: number
+  /** Soft-delete conversations idle (no write) for this long; null: keep them. */
+  conversationTtlMs: number | null
+  /** Hard-delete soft-deleted conversations and deleted items this long after their deletion; null: never. */
+  purgeAfterMs: number | null
+  /** How often the server runs retention (when a TTL or PURGE_AFTER is set). */
+  retentionIntervalMs: number
+  /** Rows per retention transaction. */
+  retentionBatchSize: number
   auth: AuthSettings
 }
 
@@ -94,6 +121,15 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     shutdownTimeoutMs: converted.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: converted.METRICS_ENABLED,
     metricsToken: converted.METRICS_TOKEN ?? null,
+    headersTimeoutMs: converted.HEADERS_TIMEOUT_MS,
+    rateLimitMax: converted.RATE_LIMIT_MAX,
+    rateLimitWindowMs: converted.RATE_LIMIT_WINDOW_MS,
+    idempotencyTtlSeconds: converted.IDEMPOTENCY_TTL_SECONDS,
+    idempotencyWaitMs: converted.IDEMPOTENCY_WAIT_MS,
+    conversationTtlMs: converted.CONVERSATION_TTL === undefined ? null : parseDuration(converted.CONVERSATION_TTL)!,
+    purgeAfterMs: converted.PURGE_AFTER === undefined ? null : parseDuration(converted.PURGE_AFTER)!,
+    retentionIntervalMs: parseDuration(converted.RETENTION_INTERVAL)!,
+    retentionBatchSize: converted.RETENTION_BATCH_SIZE,
     auth,
   }
 }

@@ -9,6 +9,8 @@ import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import { latestMigrationMillis, type SqliteDb } from './client.js'
+import { createSqliteIdempotencyRepository } from './idempotency.js'
+import { createSqliteLifecycleRepository } from './lifecycle.js'
 import { conversations, items } from './schema.js'
 
 export interface SqliteRepositoryDeps {
@@ -199,6 +201,8 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
   return {
     conversations: conversationsRepo,
     items: itemsRepo,
+    idempotency: createSqliteIdempotencyRepository({ db, now }),
+    lifecycle: createSqliteLifecycleRepository({ db, now }),
     async ping () {
       // Throws when the connection is closed, the file is unreadable or the table is missing.
       latestApplied ??= db.$client.prepare('SELECT max(created_at) AS latest FROM __drizzle_migrations')

@@ -19,6 +19,9 @@ export const conversations = sqliteTable('conversations', {
 }, (t) => [
   uniqueIndex('conversations_id').on(t.id),
   index('conversations_owner_live').on(t.owner, t.pk).where(sql`${t.deletedAt} IS NULL`),
+  // Retention: find idle live conversations and purgeable deleted ones without a table scan.
+  index('conversations_live_updated_at').on(t.updatedAt).where(sql`${t.deletedAt} IS NULL`),
+  index('conversations_deleted_at').on(t.deletedAt).where(sql`${t.deletedAt} IS NOT NULL`),
 ])
 
 export const items = sqliteTable('items', {
@@ -35,4 +38,26 @@ export const items = sqliteTable('items', {
 }, (t) => [
   primaryKey({ columns: [t.conversationPk, t.position] }),
   uniqueIndex('items_conversation_item_id').on(t.conversationPk, t.id),
+  // Retention: purgeable tombstones.
+  index('items_deleted_at').on(t.deletedAt).where(sql`${t.deletedAt} IS NOT NULL`),
+])
+
+/**
+ * Responses remembered for `Idempotency-Key` retries, per owner and key. A row with a null
+ * `status` is a request still being processed (or one whose process died mid-request).
+ */
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  owner: text('owner').notNull(),
+  key: text('key').notNull(),
+  /** sha256 of method, path, query and body: the same key must come with the same request. */
+  requestHash: text('request_hash').notNull(),
+  status: integer('status'),
+  /** The response body as sent (JSON text). */
+  body: text('body'),
+  createdAt: integer('created_at').notNull(),
+  /** Unix ms after which the row is forgotten and purged. */
+  expiresAt: integer('expires_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.owner, t.key] }),
+  index('idempotency_keys_expires_at').on(t.expiresAt),
 ])
