@@ -8,6 +8,7 @@ const backendAgnostic = [
   'test/routes/**/*.test.ts',
   'test/sdk/**/*.test.ts',
   'test/auth/cross-tenant.test.ts',
+  'test/plugins/metrics.test.ts',
 ]
 // Needs several server processes on one real PostgreSQL server.
 const postgresServerOnly = ['test/pg/**/*.test.ts']

@@ -1,6 +1,8 @@
 // Opens PostgreSQL through node-postgres: a bounded pool with a per-statement timeout, and
 // migrations applied under an advisory lock so that replicas starting together apply each
 // migration once.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle } from 'drizzle-orm/node-postgres'
@@ -71,4 +73,13 @@ export async function migratePg ({ pool }: PgConnection, migrationsFolder = pgMi
     // Ending the session releases the lock.
     await session.end()
   }
+}
+
+/**
+ * Timestamp of the newest migration in the folder (drizzle's journal `when`); drizzle records it
+ * as `created_at` in `drizzle.__drizzle_migrations` when it applies that migration.
+ */
+export function latestPgMigrationMillis (migrationsFolder = pgMigrationsFolder): number {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> }
+  return Math.max(0, ...journal.entries.map((entry) => entry.when))
 }

@@ -8,7 +8,7 @@ import { encodeItem } from '../../items/codec.js'
 import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
-import type { PgDb } from './client.js'
+import { latestPgMigrationMillis, type PgDb } from './client.js'
 import { pgErrorOf, storable, withPgErrors } from './errors.js'
 import { createPgIdempotencyRepository } from './idempotency.js'
 import { createPgLifecycleRepository } from './lifecycle.js'
@@ -49,6 +49,9 @@ const liveConversationWhere = (owner: string, id: string) =>
   and(eq(conversations.id, id), eq(conversations.owner, owner), isNull(conversations.deletedAt))
 
 export function createPgRepositories ({ db, ids = newId, now = Date.now, close }: PgRepositoryDeps): Repositories {
+  let expectedMigration: number | undefined
+  let closed = false
+  const latestMigration = (): number => (expectedMigration ??= latestPgMigrationMillis())
   const findConversation = async (tx: PgDb, owner: string, id: string): Promise<ConversationRow> => {
     if (!storable(id) || !storable(owner)) throw conversationNotFound(id)
     const [row] = await tx.select(conversationColumns).from(conversations).where(liveConversationWhere(owner, id))
@@ -223,9 +226,22 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
     idempotency: withPgErrors(createPgIdempotencyRepository({ db, now })),
     lifecycle: withPgErrors(createPgLifecycleRepository({ db, now })),
     async ping () {
-      await db.select({ pk: conversations.pk }).from(conversations).limit(1)
+      // Throws once closed, when the server is unreachable, or when a migration of this build is not applied yet.
+      if (closed) throw new Error('the database connection is closed')
+      const applied = await db.execute(sql`SELECT max(created_at) AS latest FROM drizzle.__drizzle_migrations`) as unknown as { rows: Array<{ latest: string | number | null }> }
+      if (Number(applied.rows[0]?.latest ?? 0) < latestMigration()) throw new Error('database migrations are pending')
+    },
+    async stats () {
+      // Live counts from the partial index (conversations) and a scan (items): callers cache them.
+      const result = await db.execute(sql`SELECT
+        (SELECT count(*) FROM conversations WHERE deleted_at IS NULL) AS conversations,
+        (SELECT count(*) FROM items WHERE deleted_at IS NULL) AS items,
+        pg_database_size(current_database()) AS bytes`) as unknown as { rows: Array<{ conversations: string | number, items: string | number, bytes: string | number }> }
+      const row = result.rows[0]!
+      return { conversations: Number(row.conversations), items: Number(row.items), databaseBytes: Number(row.bytes) }
     },
     async close () {
+      closed = true
       await close?.()
     },
   }
