@@ -8,7 +8,10 @@ import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { SqliteDb } from './client.js'
+import { createSqliteFork } from './fork.js'
+import { createSqliteConversationList } from './list-conversations.js'
 import { conversations, items } from './schema.js'
+import { createSqliteSearchRepository } from './search.js'
 
 export interface SqliteRepositoryDeps {
   db: SqliteDb
@@ -132,6 +135,9 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
         .run()
       if (changed.changes === 0) throw conversationNotFound(id)
     },
+
+    list: createSqliteConversationList(db),
+    fork: createSqliteFork({ db, ids, now }),
   }
 
   const itemsRepo: ItemsRepository = {
@@ -186,6 +192,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
   return {
     conversations: conversationsRepo,
     items: itemsRepo,
+    search: createSqliteSearchRepository(db),
     async ping () {
       db.$client.prepare('SELECT 1 FROM conversations LIMIT 1').get()
     },
