@@ -11,7 +11,10 @@ import jsonBody from './plugins/json-body.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
+import { forkRoutes } from './routes/fork.js'
 import { itemsRoutes } from './routes/items.js'
+import { listConversationsRoutes } from './routes/list-conversations.js'
+import { searchRoutes } from './routes/search.js'
 
 export interface AppDeps {
   /** Use these repositories instead of opening DATABASE_URL (tests, CLI). */
@@ -35,5 +38,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }
   await app.register(conversationsRoutes, routeOptions)
   await app.register(itemsRoutes, routeOptions)
+  // Extensions beyond OpenAI's API.
+  await app.register(listConversationsRoutes, { prefix: '/v1' })
+  await app.register(searchRoutes, { prefix: '/v1' })
+  await app.register(forkRoutes, { prefix: '/v1' })
   return app
 }

@@ -21,7 +21,7 @@ export function toFts5Query (terms: SearchTerm[]): string {
 }
 
 const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 const highlight = (snippet: string): string =>
   escapeHtml(snippet).replaceAll(markStart, '<mark>').replaceAll(markEnd, '</mark>')
@@ -56,13 +56,14 @@ export function createSqliteSearchRepository (db: SqliteDb): SearchRepository {
       JOIN conversations AS c ON c.pk = i.conversation_pk
       WHERE items_fts MATCH :match AND c.owner = :owner AND c.deleted_at IS NULL AND i.deleted_at IS NULL
     )
-    WHERE :first OR score < :score OR (score = :score AND key > :key)
+    WHERE :first OR score < :score OR (score = :score AND key > CAST(:key AS INTEGER))
     ORDER BY score DESC, key ASC
     LIMIT :limit`)
-  // Snippets only for the hits of the page, not for every match.
+  // Snippets only for the hits of the page, not for every match. The CAST matters: a JS number is
+  // bound as REAL, and FTS5 ignores a rowid constraint of that type (every match would come back).
   const snippet = client.prepare(`
     SELECT snippet(items_fts, 0, char(2), char(3), '…', 24) AS text
-    FROM items_fts WHERE items_fts MATCH :match AND rowid = :key`).pluck()
+    FROM items_fts WHERE items_fts MATCH :match AND rowid = CAST(:key AS INTEGER)`).pluck()
 
   return {
     async search (owner, { terms, limit, after }): Promise<Page<SearchHit>> {
