@@ -10,6 +10,8 @@ export const searchLimits = { maxQueryLength: 512, maxTerms: 32 } as const
 
 export function parseSearchQuery (query: string): SearchTerm[] {
   const terms: SearchTerm[] = []
+  // Control characters are never searchable text (and a NUL would cut an SQL string short).
+  query = query.replace(/\p{Cc}/gu, ' ')
   // A phrase runs to its closing quote, or to the end when the quote is never closed.
   const pattern = /"([^"]*)"?|(\S+)/g
   for (const match of query.matchAll(pattern)) {

@@ -89,7 +89,7 @@ export function createSqliteSearchRepository (db: SqliteDb): SearchRepository {
         return read()
       } catch (error) {
         // The terms are quoted, so this is a safety net: FTS5 rejecting a query is the client's input, never a 500.
-        if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_ERROR' && /fts5/i.test(error.message)) {
+        if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_ERROR' && /fts5|unterminated string|unknown special query/i.test(error.message)) {
           throw new AppError('invalid_value', 'Invalid \'query\': the search query could not be understood.', { param: 'query' })
         }
         throw error
