@@ -1,6 +1,6 @@
 // The FTS5 index at the storage level: triggers on every write path, including the hard deletes
 // of a purge, and the backfill of items stored before the index existed.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrateSqlite, openSqlite, sqliteMigrationsFolder, type SqliteDb } from '../../src/repositories/sqlite/client.js'
@@ -55,7 +55,8 @@ describe('items_fts', () => {
     const { conversation } = await repos.conversations.create('o', { items: [message('older quince', 'msg_old')] })
     db.$client.exec('DROP TRIGGER items_fts_after_insert; DROP TRIGGER items_fts_after_update; DROP TRIGGER items_fts_after_delete; DROP TABLE items_fts')
     await repos.items.append('o', conversation.id, [message('newer quince', 'msg_new')])
-    const migration = readFileSync(join(sqliteMigrationsFolder, '0002_items_fts.sql'), 'utf8')
+    const file = readdirSync(sqliteMigrationsFolder).find((name) => name.endsWith('_items_fts.sql'))!
+    const migration = readFileSync(join(sqliteMigrationsFolder, file), 'utf8')
     for (const statement of migration.split('--> statement-breakpoint')) db.$client.exec(statement)
     const again = createSqliteRepositories({ db })
     expect((await again.search.search('o', { terms: parseSearchQuery('quince'), limit: 10 })).data.map((hit) => hit.itemId).sort()).toEqual(['msg_new', 'msg_old'])
