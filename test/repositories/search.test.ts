@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrateSqlite, openSqlite, sqliteMigrationsFolder, type SqliteDb } from '../../src/repositories/sqlite/client.js'
 import { createSqliteRepositories } from '../../src/repositories/sqlite/repositories.js'
-import { toFts5Query } from '../../src/repositories/sqlite/search.js'
+import { ownerToken, toFts5Query } from '../../src/repositories/sqlite/search.js'
 import { parseSearchQuery } from '../../src/repositories/search-query.js'
 import type { NewItem, Repositories } from '../../src/repositories/types.js'
 
@@ -60,6 +60,16 @@ describe('items_fts', () => {
     for (const statement of migration.split('--> statement-breakpoint')) db.$client.exec(statement)
     const again = createSqliteRepositories({ db })
     expect((await again.search.search('o', { terms: parseSearchQuery('quince'), limit: 10 })).data.map((hit) => hit.itemId).sort()).toEqual(['msg_new', 'msg_old'])
+  })
+
+  it('tags every index row with its owner\'s token, and scopes by it for any owner string', async () => {
+    const owners = ['n', 'N', 'Zoë "the" owner', 'tenant:42/key:ab\'c', 'x'.repeat(200)]
+    for (const owner of owners) await repos.conversations.create(owner, { items: [message(`guava of ${owner.length}`)] })
+    expect(db.$client.prepare('SELECT owner FROM items_fts ORDER BY rowid').pluck().all()).toEqual(owners.map(ownerToken))
+    for (const owner of owners) {
+      const hits = await repos.search.search(owner, { terms: parseSearchQuery('guava'), limit: 10 })
+      expect({ owner, snippets: hits.data.map((hit) => hit.snippet) }).toEqual({ owner, snippets: [`<mark>guava</mark> of ${owner.length}`] })
+    }
   })
 
   it('renders terms as quoted FTS5 strings, prefixes outside the quotes', () => {

@@ -1,12 +1,14 @@
 // Full-text search with SQLite FTS5. The `items_fts` table (migration 0002) holds the readable
 // text of each item's `body` and is kept in sync by triggers on `items`, so appends, item deletes
 // (body set to NULL), forks and purges need no code here. Its rowid packs the item's key:
-// conversation_pk * 2^32 + position.
+// conversation_pk * 2^32 + position; its `owner` column holds one token per owner.
 //
 // Dialect boundary: the caller hands over parsed terms (search-query.ts); only this module knows
 // FTS5. A PostgreSQL version keeps a generated `tsvector` column over the same extracted text (or
 // a trigger-maintained one) with a GIN index, renders the terms with phraseto_tsquery/`:*`, ranks
-// with ts_rank_cd, highlights with ts_headline, and keeps the same (rank, key) cursor.
+// with ts_rank_cd, highlights with ts_headline (then the same escaping), scopes with a join on the
+// owner (a composite GIN index with btree_gin plays the owner token's part), and keeps the same
+// (rank, key) cursor.
 import { AppError } from '../../errors.js'
 import type { Page, SearchHit, SearchRepository, SearchTerm } from '../types.js'
 import type { SqliteDb } from './client.js'
@@ -19,6 +21,13 @@ const markEnd = '\u0003'
 export function toFts5Query (terms: SearchTerm[]): string {
   return terms.map((term) => `"${term.text.replace(/"/g, '""')}"${term.prefix ? ' *' : ''}`).join(' ')
 }
+
+/** The owner's token in the `owner` column, as the migration's triggers write it ('o' + hex of UTF-8). */
+export const ownerToken = (owner: string): string => `o${Buffer.from(owner, 'utf8').toString('hex')}`
+
+/** The whole MATCH: the caller's rows only, the terms in the text column only. */
+const scopedQuery = (owner: string, terms: SearchTerm[]): string =>
+  `owner : "${ownerToken(owner)}" AND text : (${toFts5Query(terms)})`
 
 const escapeHtml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -44,12 +53,14 @@ interface HitRow { key: number, score: number, conversationId: string, itemId: s
 
 export function createSqliteSearchRepository (db: SqliteDb): SearchRepository {
   const client = db.$client
-  // Score is -bm25 (higher is better). Ties are broken by key, so the order is total and the
-  // (score, key) cursor resumes exactly. Deleted items never match (their body and index row are
-  // gone); deleted conversations are filtered here, since their items stay stored.
+  // Score is -bm25 over the text column (higher is better). Ties are broken by key, so the order is
+  // total and the (score, key) cursor resumes exactly. Deleted items never match (their body and
+  // index row are gone); deleted conversations are filtered here, since their items stay stored.
+  // The owner token in the MATCH bounds the work to the caller's items; the join on c.owner is
+  // what guarantees the scope.
   const page = client.prepare(`
     SELECT key, score, conversationId, itemId, itemType FROM (
-      SELECT items_fts.rowid AS key, -bm25(items_fts) AS score,
+      SELECT items_fts.rowid AS key, -bm25(items_fts, 1.0, 0.0) AS score,
         c.id AS conversationId, i.id AS itemId, i.type AS itemType
       FROM items_fts
       JOIN items AS i ON i.conversation_pk = (items_fts.rowid >> 32) AND i.position = (items_fts.rowid & 4294967295)
@@ -68,7 +79,7 @@ export function createSqliteSearchRepository (db: SqliteDb): SearchRepository {
   return {
     async search (owner, { terms, limit, after }): Promise<Page<SearchHit>> {
       const from = after === undefined ? undefined : decodeCursor(after)
-      const match = toFts5Query(terms)
+      const match = scopedQuery(owner, terms)
       const read = client.transaction(() => {
         const rows = page.all({ match, owner, first: from === undefined ? 1 : 0, score: from?.score ?? 0, key: from?.key ?? 0, limit: limit + 1 }) as HitRow[]
         const hasMore = rows.length > limit
