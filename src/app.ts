@@ -3,7 +3,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
-import { fastifyOptions } from './fastify-options.js'
+import { fastifyOptions, type LoggerOptions } from './fastify-options.js'
 import database from './plugins/database.js'
 import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
 import identity from './plugins/identity.js'
@@ -21,11 +21,13 @@ export interface AppDeps {
   repos?: Repositories
   /** false: no logger at all (tests). */
   logger?: boolean
+  /** Where log lines go instead of stdout. */
+  logStream?: LoggerOptions['logStream']
 }
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...fastifyOptions(config, { logger: deps.logger ?? true }),
+    ...fastifyOptions(config, { logger: deps.logger ?? true, logStream: deps.logStream }),
     frameworkErrors: (error, request, reply) => sendError(toAppError(error), request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>()
 

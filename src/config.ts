@@ -49,7 +49,7 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  const converted = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Static<typeof EnvSchema>
+  const converted = Value.Default(EnvSchema, Value.Convert(EnvSchema, { ...raw })) as Static<typeof EnvSchema>
   const problems = [...Value.Errors(EnvSchema, converted)].map((e) =>
     `${e.path.slice(1)}=${JSON.stringify(raw[e.path.slice(1)] ?? '')}: ${e.message}`)
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)

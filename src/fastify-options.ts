@@ -10,12 +10,24 @@ export const newRequestId = (): string => `req_${randomBytes(16).toString('hex')
 export const parseQueryString = (query: string): Record<string, unknown> =>
   qs.parse(query, { depth: 1, arrayLimit: 100, parameterLimit: 1000, parseArrays: true, allowPrototypes: false }) as Record<string, unknown>
 
-export function fastifyOptions (config: Config, { logger = true }: { logger?: boolean } = {}): FastifyServerOptions {
+/** Headers that carry credentials: never written to a log, wherever a log line puts headers. */
+const credentialHeaders = ['authorization', 'api-key', 'xi-api-key', 'x-ms-user-isolation-key']
+const redactedPaths = credentialHeaders.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`])
+
+export interface LoggerOptions {
+  /** false: no logger at all (tests). */
+  logger?: boolean
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write: (line: string) => void } | undefined
+}
+
+export function fastifyOptions (config: Config, { logger = true, logStream }: LoggerOptions = {}): FastifyServerOptions {
   return {
     logger: logger && config.logLevel !== 'silent'
       ? {
           level: config.logLevel,
-          redact: { paths: ['req.headers.authorization', 'req.headers["api-key"]', 'req.headers["xi-api-key"]'], censor: '[redacted]' },
+          redact: { paths: redactedPaths, censor: '[redacted]' },
+          ...(logStream === undefined ? {} : { stream: logStream }),
         }
       : false,
     bodyLimit: config.bodyLimit,
