@@ -11,6 +11,7 @@ import jsonBody from './plugins/json-body.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
+import { elevenLabsRoutes } from './routes/elevenlabs.js'
 import { forkRoutes } from './routes/fork.js'
 import { itemsRoutes } from './routes/items.js'
 import { listConversationsRoutes } from './routes/list-conversations.js'
@@ -35,11 +36,16 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(validation)
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
-  await app.register(identity)
+  await app.register(identity, { auth: config.auth, host: config.host })
 
   const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }
   await app.register(conversationsRoutes, routeOptions)
   await app.register(itemsRoutes, routeOptions)
+  // Azure OpenAI v1 serves the same API under /openai/v1 (its `api-version` query is ignored).
+  const azureOptions = { ...routeOptions, prefix: '/openai/v1' }
+  await app.register(conversationsRoutes, azureOptions)
+  await app.register(itemsRoutes, azureOptions)
+  await app.register(elevenLabsRoutes, { prefix: '/v1' })
   // Extensions beyond OpenAI's API.
   await app.register(listConversationsRoutes, { prefix: '/v1' })
   await app.register(searchRoutes, { prefix: '/v1' })

@@ -2,6 +2,11 @@
 // process.env (through its caller, server.ts/cli); everything else receives a Config object.
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import type { JSONWebKeySet } from 'jose'
+import { checkUniqueKeys, parseApiKeys, type ApiKey } from './auth/api-keys.js'
+import { authEnabled, type AuthSettings } from './auth/authenticate.js'
 
 const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))
 
@@ -19,6 +24,16 @@ const EnvSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 72_000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  // Authentication (see the README's "Authentication" section). Secrets are never echoed in errors.
+  API_KEYS: Type.Optional(Type.String()),
+  API_KEYS_FILE: Type.Optional(Type.String()),
+  JWT_SECRET: Type.Optional(Type.String()),
+  JWT_JWKS_FILE: Type.Optional(Type.String()),
+  JWT_JWKS_URL: Type.Optional(Type.String()),
+  JWT_ISSUER: Type.Optional(Type.String()),
+  JWT_AUDIENCE: Type.Optional(Type.String()),
+  JWT_OWNER_CLAIM: Type.String({ minLength: 1, default: 'sub' }),
+  ALLOW_UNAUTHENTICATED: Type.Boolean({ default: false }),
 })
 
 export interface Config {
@@ -35,6 +50,7 @@ export interface Config {
   requestTimeoutMs: number
   keepAliveTimeoutMs: number
   shutdownTimeoutMs: number
+  auth: AuthSettings
 }
 
 export class ConfigError extends Error {
@@ -53,6 +69,9 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
   const problems = [...Value.Errors(EnvSchema, converted)].map((e) =>
     `${e.path.slice(1)}=${JSON.stringify(raw[e.path.slice(1)] ?? '')}: ${e.message}`)
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  // The open-mode policy (checkAuthPolicy) is enforced when the server is built, not here, so
+  // tools that only read the database (migrations, the CLI) run whatever HOST says.
+  const auth = authFromEnv(converted)
   return {
     port: converted.PORT,
     host: converted.HOST,
@@ -67,5 +86,70 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     requestTimeoutMs: converted.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: converted.KEEP_ALIVE_TIMEOUT_MS,
     shutdownTimeoutMs: converted.SHUTDOWN_TIMEOUT_MS,
+    auth,
   }
+}
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '')
+
+/** API keys and JWT settings from their variables and files; problems are named without quoting secrets. */
+function authFromEnv (env: Static<typeof EnvSchema>): AuthSettings {
+  const problems: string[] = []
+  const attempt = <T>(variable: string, read: () => T): T | undefined => {
+    try {
+      return read()
+    } catch (error) {
+      problems.push(`${variable}: ${(error as Error).message}`)
+      return undefined
+    }
+  }
+  const apiKeys: ApiKey[] = [
+    ...(attempt('API_KEYS', () => parseApiKeys(env.API_KEYS ?? '', ',')) ?? []),
+    ...(env.API_KEYS_FILE === undefined ? [] : attempt('API_KEYS_FILE', () => parseApiKeys(readFileSync(env.API_KEYS_FILE!, 'utf8'), '\n')) ?? []),
+  ]
+  attempt('API_KEYS', () => checkUniqueKeys(apiKeys))
+
+  const secret = env.JWT_SECRET ?? null
+  if (secret !== null && Buffer.byteLength(secret) < 32) problems.push('JWT_SECRET: must be at least 32 bytes long (HS256 needs a 256-bit secret)')
+  const jwks = env.JWT_JWKS_FILE === undefined ? null : attempt('JWT_JWKS_FILE', () => readJwks(env.JWT_JWKS_FILE!)) ?? null
+  const jwksUrl = env.JWT_JWKS_URL ?? null
+  if (jwksUrl !== null && !/^https?:\/\/[^/]/.test(jwksUrl)) problems.push(`JWT_JWKS_URL=${JSON.stringify(jwksUrl)}: must be an http(s) URL`)
+  const audience = list(env.JWT_AUDIENCE)
+  // Tokens from a public identity provider are signed for many applications: only the audience
+  // tells ours apart, so asymmetric keys require it.
+  if ((env.JWT_JWKS_FILE !== undefined || jwksUrl !== null) && audience.length === 0) {
+    problems.push('JWT_AUDIENCE: required with JWT_JWKS_FILE or JWT_JWKS_URL')
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+
+  const jwtEnabled = secret !== null || env.JWT_JWKS_FILE !== undefined || jwksUrl !== null
+  return {
+    apiKeys,
+    jwt: jwtEnabled ? { secret, jwks, jwksUrl, issuer: list(env.JWT_ISSUER), audience, ownerClaim: env.JWT_OWNER_CLAIM } : null,
+    allowUnauthenticated: env.ALLOW_UNAUTHENTICATED,
+  }
+}
+
+function readJwks (path: string): JSONWebKeySet {
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as { keys?: unknown }).keys)) {
+    throw new Error('not a JWK Set (an object with a "keys" array)')
+  }
+  return parsed as JSONWebKeySet
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopbackHost (host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
+  if (bare === 'localhost' || bare === '::1') return true
+  const v4 = bare.startsWith('::ffff:') ? bare.slice(7) : bare
+  return isIP(v4) === 4 && v4.startsWith('127.')
+}
+
+/** Serving without authentication beyond loopback must be asked for explicitly. */
+export function checkAuthPolicy (host: string, auth: AuthSettings): void {
+  if (authEnabled(auth) || auth.allowUnauthenticated || isLoopbackHost(host)) return
+  throw new ConfigError(`Refusing to serve on HOST=${JSON.stringify(host)} without authentication: ` +
+    'set API_KEYS, API_KEYS_FILE, JWT_SECRET, JWT_JWKS_FILE or JWT_JWKS_URL, or ALLOW_UNAUTHENTICATED=true to serve openly anyway.')
 }

@@ -5,8 +5,10 @@ import { ConfigError, loadConfig } from './config.js'
 
 async function main (): Promise<void> {
   let config
+  let app
   try {
     config = loadConfig(process.env)
+    app = await buildApp(config)
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`)
@@ -14,7 +16,6 @@ async function main (): Promise<void> {
     }
     throw error
   }
-  const app = await buildApp(config)
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')

@@ -45,6 +45,9 @@ export function toAppError (error: unknown, request?: FastifyRequest): AppError 
   return new AppError('internal_error', 'The server had an error while processing your request. Sorry about that!')
 }
 
+/** What the log says about a client error: 401 messages quote part of the rejected key, so they stay out. */
+export const logMessage = (error: AppError): string => error.statusCode === 401 ? `authentication failed (${error.code})` : error.message
+
 export function sendError (error: AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error.headers !== undefined) reply.headers(error.headers)
   return reply.code(error.statusCode).header('x-request-id', request.id).type('application/json; charset=utf-8').send(error.toBody())
@@ -58,7 +61,7 @@ async function errorHandler (app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error, request)
     if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ code: appError.code, param: appError.param }, appError.message)
+    else request.log.info({ code: appError.code, param: appError.param }, logMessage(appError))
     return sendError(appError, request, reply)
   })
 

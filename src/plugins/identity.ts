@@ -1,18 +1,44 @@
-// Who is calling: every request carries an owner scope that all repository calls use. Without
-// authentication configured, every caller shares one default owner.
+// Who is calling: an onRequest hook on every route resolves the request's credential to an owner
+// scope (`request.owner`), which every repository call takes. Routes declaring
+// `config: { auth: false }` (health, metrics, docs) skip it. The hook also runs before unknown
+// routes answer 404, so without valid credentials nothing about the server's routes is revealed
+// (as api.openai.com answers 401 before routing).
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { authEnabled, createAuthenticator, describeAuth, type AuthSettings } from '../auth/authenticate.js'
+import { isolationKey } from '../auth/credentials.js'
+import { isolatedOwner, openOwner } from '../auth/owner.js'
+import { checkAuthPolicy, isLoopbackHost } from '../config.js'
 
-export const defaultOwner = 'default'
+export const defaultOwner = openOwner
 
 declare module 'fastify' {
   interface FastifyRequest {
     owner: string
   }
+  interface FastifyContextConfig {
+    /** false: the route answers without credentials (health, metrics, docs). */
+    auth?: boolean
+  }
 }
 
-async function identity (app: FastifyInstance): Promise<void> {
-  app.decorateRequest('owner', defaultOwner)
+export interface IdentityOptions {
+  auth: AuthSettings
+  host: string
+}
+
+async function identity (app: FastifyInstance, { auth, host }: IdentityOptions): Promise<void> {
+  checkAuthPolicy(host, auth)
+  if (authEnabled(auth)) app.log.info({ auth: describeAuth(auth) }, 'authentication enabled')
+  else if (isLoopbackHost(host)) app.log.info('no authentication configured: every caller shares one owner (loopback only)')
+  else app.log.warn({ host }, 'no authentication configured on a non-loopback interface (ALLOW_UNAUTHENTICATED=true): anyone who can reach this server can read and change every conversation')
+
+  const authenticate = createAuthenticator(auth)
+  app.decorateRequest('owner', openOwner)
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.auth === false) return
+    request.owner = isolatedOwner(await authenticate(request.headers), isolationKey(request.headers))
+  })
 }
 
 export default fp(identity, { name: 'identity', fastify: '5.x' })

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       requestTimeoutMs: 60_000,
       keepAliveTimeoutMs: 72_000,
       shutdownTimeoutMs: 10_000,
+      auth: { apiKeys: [], jwt: null, allowUnauthenticated: false },
     })
   })
 

@@ -1,0 +1,48 @@
+// Turns a request's headers into its owner: open mode (no credentials, one shared owner), or
+// API keys and/or JWTs, several modes together. Throws the 401 AppErrors of credentials.ts.
+import type { IncomingHttpHeaders } from 'node:http'
+import { createApiKeyLookup, type ApiKey } from './api-keys.js'
+import { invalidApiKey, missingApiKey, presentedCredential } from './credentials.js'
+import { createJwtVerifier, looksLikeJwt, type JwtSettings } from './jwt.js'
+import { openOwner } from './owner.js'
+
+export interface AuthSettings {
+  /** From API_KEYS and API_KEYS_FILE. */
+  apiKeys: ApiKey[]
+  /** null: JWTs are not accepted. */
+  jwt: JwtSettings | null
+  /** ALLOW_UNAUTHENTICATED: serve without authentication on a non-loopback interface. */
+  allowUnauthenticated: boolean
+}
+
+export const authEnabled = (settings: AuthSettings): boolean => settings.apiKeys.length > 0 || settings.jwt !== null
+
+/** Names of the enabled modes, for the start-up log line (never the keys themselves). */
+export function describeAuth (settings: AuthSettings): string[] {
+  const modes: string[] = []
+  if (settings.apiKeys.length > 0) modes.push(`api-keys (${settings.apiKeys.length})`)
+  if (settings.jwt?.secret != null) modes.push('jwt HS256')
+  if (settings.jwt?.jwks != null) modes.push('jwt JWKS file')
+  if (settings.jwt?.jwksUrl != null) modes.push('jwt JWKS URL')
+  return modes
+}
+
+export type Authenticator = (headers: IncomingHttpHeaders) => Promise<string>
+
+export function createAuthenticator (settings: AuthSettings): Authenticator {
+  if (!authEnabled(settings)) return async () => openOwner
+  const lookupKey = createApiKeyLookup(settings.apiKeys)
+  const verifyJwt = settings.jwt === null ? null : createJwtVerifier(settings.jwt)
+  return async (headers) => {
+    const credential = presentedCredential(headers)
+    if (credential === undefined) throw missingApiKey()
+    const keyOwner = lookupKey(credential)
+    if (keyOwner !== undefined) return keyOwner
+    if (verifyJwt !== null && looksLikeJwt(credential)) {
+      const outcome = await verifyJwt(credential)
+      if ('owner' in outcome) return outcome.owner
+      throw invalidApiKey(credential, outcome.rejected)
+    }
+    throw invalidApiKey(credential)
+  }
+}
