@@ -4,6 +4,7 @@ import type { Conversation } from 'openai/resources/conversations/conversations'
 import { CursorPage } from 'openai/core/pagination'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ID } from '../helpers/app.js'
+import { apiKeysAuth } from '../helpers/auth.js'
 import { startServer, type ListeningServer } from '../helpers/server.js'
 
 interface ConversationList { object: 'list', data: Conversation[], first_id: string, last_id: string, has_more: boolean }
@@ -81,5 +82,28 @@ describe('extensions through the openai SDK', () => {
     expect(error).toBeInstanceOf(OpenAI.BadRequestError)
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('item_id')
     await expect(client.post('/conversations/conv_nope/fork', { body: {} })).rejects.toBeInstanceOf(OpenAI.NotFoundError)
+  })
+})
+
+describe('extensions with API keys: each key sees only its own tenant', () => {
+  const keyA = 'sk-tenant-a-ext-0123456789abcdef'
+  const keyB = 'sk-tenant-b-ext-0123456789abcdef'
+  let secured: ListeningServer
+  beforeAll(async () => { secured = await startServer({ auth: apiKeysAuth([{ key: keyA, tenant: 'a' }, { key: keyB, tenant: 'b' }]) }) })
+  afterAll(async () => { await secured.close() })
+
+  it('lists, searches and forks within the tenant only', async () => {
+    const a = secured.client({ apiKey: keyA })
+    const b = secured.client({ apiKey: keyB })
+    const mine = await a.conversations.create({ items: [{ type: 'message', role: 'user', content: 'the private pineapple' }] })
+    const theirs = await b.conversations.create({ items: [{ type: 'message', role: 'user', content: 'the public pineapple' }] })
+    expect((await a.get<ConversationList>('/conversations')).data.map((c) => c.id)).toEqual([mine.id])
+    expect((await b.get<ConversationList>('/conversations')).data.map((c) => c.id)).toEqual([theirs.id])
+    const hits = await b.get<{ data: SearchResult[] }>('/conversations/search', { query: { query: 'pineapple' } })
+    expect(hits.data.map((hit) => [hit.conversation_id, hit.snippet])).toEqual([[theirs.id, 'the public <mark>pineapple</mark>']])
+    const error = await b.post(`/conversations/${mine.id}/fork`, { body: {} }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError)
+    expect((error as Error).message).toBe(`404 Conversation with id '${mine.id}' not found.`)
+    await expect(secured.client({ apiKey: 'sk-wrong' }).get('/conversations')).rejects.toBeInstanceOf(OpenAI.AuthenticationError)
   })
 })
