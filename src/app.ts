@@ -8,6 +8,7 @@ import database from './plugins/database.js'
 import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
 import identity from './plugins/identity.js'
 import jsonBody from './plugins/json-body.js'
+import retention from './plugins/retention.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
@@ -24,6 +25,8 @@ export interface AppDeps {
   logger?: boolean
   /** Where log lines go instead of stdout. */
   logStream?: LoggerOptions['logStream']
+  /** Clock in Unix milliseconds for time-based work such as retention (tests). */
+  now?: () => number
 }
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
@@ -37,6 +40,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
   await app.register(identity, { auth: config.auth, host: config.host })
+  await app.register(retention, { config, now: deps.now })
 
   const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }
   await app.register(conversationsRoutes, routeOptions)

@@ -2,6 +2,7 @@
 // process.env (through its caller, server.ts/cli); everything else receives a Config object.
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { durationPattern, parseDuration } from './lifecycle/duration.js'
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import type { JSONWebKeySet } from 'jose'
@@ -24,6 +25,10 @@ const EnvSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 72_000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  CONVERSATION_TTL: Type.Optional(Type.String({ pattern: durationPattern })),
+  PURGE_AFTER: Type.Optional(Type.String({ pattern: durationPattern })),
+  RETENTION_INTERVAL: Type.String({ pattern: durationPattern, default: '10m' }),
+  RETENTION_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
   // Authentication (see the README's "Authentication" section). Secrets are never echoed in errors.
   API_KEYS: Type.Optional(Type.String()),
   API_KEYS_FILE: Type.Optional(Type.String()),
@@ -50,6 +55,14 @@ export interface Config {
   requestTimeoutMs: number
   keepAliveTimeoutMs: number
   shutdownTimeoutMs: number
+  /** Soft-delete conversations idle (no write) for this long; null: keep them. */
+  conversationTtlMs: number | null
+  /** Hard-delete soft-deleted conversations and deleted items this long after their deletion; null: never. */
+  purgeAfterMs: number | null
+  /** How often the server runs retention (when a TTL or PURGE_AFTER is set). */
+  retentionIntervalMs: number
+  /** Rows per retention transaction. */
+  retentionBatchSize: number
   auth: AuthSettings
 }
 
@@ -86,6 +99,10 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     requestTimeoutMs: converted.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: converted.KEEP_ALIVE_TIMEOUT_MS,
     shutdownTimeoutMs: converted.SHUTDOWN_TIMEOUT_MS,
+    conversationTtlMs: converted.CONVERSATION_TTL === undefined ? null : parseDuration(converted.CONVERSATION_TTL)!,
+    purgeAfterMs: converted.PURGE_AFTER === undefined ? null : parseDuration(converted.PURGE_AFTER)!,
+    retentionIntervalMs: parseDuration(converted.RETENTION_INTERVAL)!,
+    retentionBatchSize: converted.RETENTION_BATCH_SIZE,
     auth,
   }
 }

@@ -1,14 +1,10 @@
-// Process entry: configuration → app → listen, with graceful shutdown on SIGTERM/SIGINT.
-import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.js'
+// Process entry: configuration → app → listen (see serve.ts). A bad configuration exits with 78.
 import { ConfigError, loadConfig } from './config.js'
+import { serve } from './serve.js'
 
 async function main (): Promise<void> {
-  let config
-  let app
   try {
-    config = loadConfig(process.env)
-    app = await buildApp(config)
+    await serve(loadConfig(process.env))
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`)
@@ -16,12 +12,6 @@ async function main (): Promise<void> {
     }
     throw error
   }
-  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
-    if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
-    else app.log.info({ signal }, 'shutting down')
-    await app.close()
-  })
-  await app.listen({ host: config.host, port: config.port })
 }
 
 await main()

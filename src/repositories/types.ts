@@ -1,5 +1,6 @@
 // Repository contracts. Async so that a PostgreSQL implementation can satisfy them; every method
 // takes the owner scope first: a conversation of another owner behaves exactly as a missing one.
+import type { LifecycleRepository } from './lifecycle.js'
 
 export type Metadata = Record<string, string>
 
@@ -133,6 +134,8 @@ export interface Repositories {
   conversations: ConversationsRepository
   items: ItemsRepository
   search: SearchRepository
+  /** Retention, export and import (operator operations); absent when a store does not offer them yet. */
+  lifecycle?: LifecycleRepository
   /** Cheap liveness check of the store (database reachable, schema applied). */
   ping (): Promise<void>
   close (): Promise<void>

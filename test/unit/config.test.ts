@@ -17,8 +17,29 @@ describe('loadConfig', () => {
       requestTimeoutMs: 60_000,
       keepAliveTimeoutMs: 72_000,
       shutdownTimeoutMs: 10_000,
+      conversationTtlMs: null,
+      purgeAfterMs: null,
+      retentionIntervalMs: 600_000,
+      retentionBatchSize: 500,
       auth: { apiKeys: [], jwt: null, allowUnauthenticated: false },
     })
+  })
+
+  it('reads retention durations with their units', () => {
+    expect(loadConfig({ CONVERSATION_TTL: '30d', PURGE_AFTER: '12h', RETENTION_INTERVAL: '90s', RETENTION_BATCH_SIZE: '50' })).toMatchObject({
+      conversationTtlMs: 30 * 86_400_000,
+      purgeAfterMs: 12 * 3_600_000,
+      retentionIntervalMs: 90_000,
+      retentionBatchSize: 50,
+    })
+    expect(loadConfig({ CONVERSATION_TTL: '2w', PURGE_AFTER: '500ms' })).toMatchObject({ conversationTtlMs: 1_209_600_000, purgeAfterMs: 500 })
+  })
+
+  it('rejects durations without a unit, with a zero value or in words', () => {
+    expect(() => loadConfig({ CONVERSATION_TTL: '30' })).toThrow(/CONVERSATION_TTL="30"/)
+    expect(() => loadConfig({ PURGE_AFTER: '0d' })).toThrow(/PURGE_AFTER="0d"/)
+    expect(() => loadConfig({ RETENTION_INTERVAL: 'hourly' })).toThrow(/RETENTION_INTERVAL="hourly"/)
+    expect(() => loadConfig({ RETENTION_BATCH_SIZE: '0' })).toThrow(/RETENTION_BATCH_SIZE="0"/)
   })
 
   it('converts numbers and booleans from text, and treats empty values as unset', () => {

@@ -9,6 +9,7 @@ import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { SqliteDb } from './client.js'
 import { createSqliteFork } from './fork.js'
+import { createSqliteLifecycleRepository } from './lifecycle.js'
 import { createSqliteConversationList } from './list-conversations.js'
 import { conversations, items } from './schema.js'
 import { createSqliteSearchRepository } from './search.js'
@@ -193,6 +194,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
     conversations: conversationsRepo,
     items: itemsRepo,
     search: createSqliteSearchRepository(db),
+    lifecycle: createSqliteLifecycleRepository({ db, now }),
     async ping () {
       db.$client.prepare('SELECT 1 FROM conversations LIMIT 1').get()
     },

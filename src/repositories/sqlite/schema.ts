@@ -22,6 +22,9 @@ export const conversations = sqliteTable('conversations', {
 }, (t) => [
   uniqueIndex('conversations_id').on(t.id),
   index('conversations_owner_live').on(t.owner, t.pk).where(sql`${t.deletedAt} IS NULL`),
+  // Retention: find idle live conversations and purgeable deleted ones without a table scan.
+  index('conversations_live_updated_at').on(t.updatedAt).where(sql`${t.deletedAt} IS NULL`),
+  index('conversations_deleted_at').on(t.deletedAt).where(sql`${t.deletedAt} IS NOT NULL`),
 ])
 
 export const items = sqliteTable('items', {
@@ -38,4 +41,6 @@ export const items = sqliteTable('items', {
 }, (t) => [
   primaryKey({ columns: [t.conversationPk, t.position] }),
   uniqueIndex('items_conversation_item_id').on(t.conversationPk, t.id),
+  // Retention: purgeable tombstones.
+  index('items_deleted_at').on(t.deletedAt).where(sql`${t.deletedAt} IS NOT NULL`),
 ])

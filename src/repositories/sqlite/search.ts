@@ -1,4 +1,4 @@
-// Full-text search with SQLite FTS5. The `items_fts` table (migration 0002) holds the readable
+// Full-text search with SQLite FTS5. The `items_fts` table (migration `*_items_fts.sql`) holds the readable
 // text of each item's `body` and is kept in sync by triggers on `items`, so appends, item deletes
 // (body set to NULL), forks and purges need no code here. Its rowid packs the item's key:
 // conversation_pk * 2^32 + position; its `owner` column holds one token per owner.
