@@ -42,6 +42,23 @@ describe('items_fts', () => {
     expect(await found('plum')).toEqual([])
   })
 
+  it('follows the retention purge and indexes imported conversations', async () => {
+    let clock = 1_760_000_000_000
+    repos = createSqliteRepositories({ db, now: () => clock })
+    const { conversation } = await repos.conversations.create('o', { items: [message('melon one', 'msg_1'), message('melon two', 'msg_2')] })
+    await repos.items.delete('o', conversation.id, 'msg_2')
+    await repos.conversations.delete('o', conversation.id)
+    clock += 1_000
+    // As the retention job does: purge batches until one comes back empty.
+    for (let batch = 0; batch < 10; batch++) {
+      const purged = await repos.lifecycle!.purgeConversations(clock, 1)
+      if (purged.conversations === 0 && purged.items === 0) break
+    }
+    expect({ items: db.$client.prepare('SELECT count(*) FROM items').pluck().get(), index: indexRows() }).toEqual({ items: 0, index: 0 })
+    await repos.lifecycle!.importConversation({ id: 'conv_imported', owner: 'o', createdAt: 1, updatedAt: clock, metadata: {}, items: [{ ...message('melon imported'), id: 'msg_i' }] })
+    expect(await found('melon')).toEqual(['msg_i'])
+  })
+
   it('keeps the index exact under a mix of writes: every live item with text, nothing else', async () => {
     const { conversation } = await repos.conversations.create('o', {})
     for (let i = 0; i < 30; i++) await repos.items.append('o', conversation.id, [message(`word${i} common`, `msg_${i}`)])
