@@ -5,9 +5,12 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import { fastifyOptions, type LoggerOptions } from './fastify-options.js'
 import database from './plugins/database.js'
+import draining from './plugins/draining.js'
 import errorHandler, { sendError, toAppError } from './plugins/error-handler.js'
 import identity from './plugins/identity.js'
+import idempotency from './plugins/idempotency.js'
 import jsonBody from './plugins/json-body.js'
+import rateLimiting from './plugins/rate-limit.js'
 import retention from './plugins/retention.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
@@ -36,10 +39,13 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(errorHandler)
+  await app.register(draining)
   await app.register(validation)
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
   await app.register(identity, { auth: config.auth, host: config.host })
+  await app.register(rateLimiting, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs })
+  await app.register(idempotency, { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: config.idempotencyWaitMs })
   await app.register(retention, { config, now: deps.now })
 
   const routeOptions = { prefix: '/v1', maxItemsPerRequest: config.maxItemsPerRequest }

@@ -25,6 +25,11 @@ const EnvSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 72_000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 0 }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1, default: 60_000 }),
+  IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 0, default: 86_400 }),
+  IDEMPOTENCY_WAIT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   CONVERSATION_TTL: Type.Optional(Type.String({ pattern: durationPattern })),
   PURGE_AFTER: Type.Optional(Type.String({ pattern: durationPattern })),
   RETENTION_INTERVAL: Type.String({ pattern: durationPattern, default: '10m' }),
@@ -55,6 +60,15 @@ export interface Config {
   requestTimeoutMs: number
   keepAliveTimeoutMs: number
   shutdownTimeoutMs: number
+  /** Longest time to receive a request's headers (slow-header clients are cut off). */
+  headersTimeoutMs: number
+  /** Requests per window and credential; 0 = no rate limiting. */
+  rateLimitMax: number
+  rateLimitWindowMs: number
+  /** How long an Idempotency-Key answer is replayed; 0 = the header is ignored. */
+  idempotencyTtlSeconds: number
+  /** How long a duplicate keyed request waits for the first one's answer. */
+  idempotencyWaitMs: number
   /** Soft-delete conversations idle (no write) for this long; null: keep them. */
   conversationTtlMs: number | null
   /** Hard-delete soft-deleted conversations and deleted items this long after their deletion; null: never. */
@@ -99,6 +113,11 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     requestTimeoutMs: converted.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: converted.KEEP_ALIVE_TIMEOUT_MS,
     shutdownTimeoutMs: converted.SHUTDOWN_TIMEOUT_MS,
+    headersTimeoutMs: converted.HEADERS_TIMEOUT_MS,
+    rateLimitMax: converted.RATE_LIMIT_MAX,
+    rateLimitWindowMs: converted.RATE_LIMIT_WINDOW_MS,
+    idempotencyTtlSeconds: converted.IDEMPOTENCY_TTL_SECONDS,
+    idempotencyWaitMs: converted.IDEMPOTENCY_WAIT_MS,
     conversationTtlMs: converted.CONVERSATION_TTL === undefined ? null : parseDuration(converted.CONVERSATION_TTL)!,
     purgeAfterMs: converted.PURGE_AFTER === undefined ? null : parseDuration(converted.PURGE_AFTER)!,
     retentionIntervalMs: parseDuration(converted.RETENTION_INTERVAL)!,

@@ -4,7 +4,8 @@
 export const ErrorType = {
   invalidRequest: 'invalid_request_error',
   authentication: 'invalid_request_error',
-  rateLimit: 'rate_limit_error',
+  // What api.openai.com sends on a requests-per-minute 429 (`tokens` is its per-token twin).
+  rateLimit: 'requests',
   server: 'server_error',
 } as const
 
@@ -28,10 +29,13 @@ export const errorStatus = {
   object_above_max_properties: 400,
   duplicate_item: 400,
   idempotency_key_reused: 400,
+  idempotency_key_in_use: 400,
   invalid_api_key: 401,
   missing_api_key: 401,
   request_too_large: 413,
+  request_headers_too_large: 431,
   unsupported_media_type: 415,
+  expectation_failed: 417,
   rate_limit_exceeded: 429,
   request_timeout: 408,
   service_unavailable: 503,
@@ -48,7 +52,9 @@ const nullWireCodes: ReadonlySet<ErrorCode> = new Set([
   'duplicate_item',
   'missing_api_key',
   'request_too_large',
+  'request_headers_too_large',
   'unsupported_media_type',
+  'expectation_failed',
   'request_timeout',
   'service_unavailable',
   'internal_error',

@@ -1,10 +1,12 @@
 // Fastify options shared by the server and the tests, so both run the same stack.
-import { randomBytes } from 'node:crypto'
-import type { FastifyServerOptions } from 'fastify'
+import type { Server } from 'node:http'
+import type { FastifyHttpOptions } from 'fastify'
 import qs from 'qs'
 import type { Config } from './config.js'
+import { sendClientError } from './plugins/error-handler.js'
+import { newRequestId } from './request-id.js'
 
-export const newRequestId = (): string => `req_${randomBytes(16).toString('hex')}`
+export { newRequestId }
 
 /** `include[]=a&include[]=b`, `include=a&include=b` and `metadata[k]=v` all parse to plain structures. */
 export const parseQueryString = (query: string): Record<string, unknown> =>
@@ -21,7 +23,7 @@ export interface LoggerOptions {
   logStream?: { write: (line: string) => void } | undefined
 }
 
-export function fastifyOptions (config: Config, { logger = true, logStream }: LoggerOptions = {}): FastifyServerOptions {
+export function fastifyOptions (config: Config, { logger = true, logStream }: LoggerOptions = {}): FastifyHttpOptions<Server> {
   return {
     logger: logger && config.logLevel !== 'silent'
       ? {
@@ -34,9 +36,18 @@ export function fastifyOptions (config: Config, { logger = true, logStream }: Lo
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
+    // Node's own clocks for slow clients: headers must arrive within headersTimeout (never more
+    // than the whole-request timeout), checked every second rather than Node's default 30 s.
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs > 0 ? Math.min(config.headersTimeoutMs, config.requestTimeoutMs) : config.headersTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
     genReqId: newRequestId,
+    clientErrorHandler: sendClientError,
     requestIdHeader: false,
-    return503OnClosing: true,
+    // Draining requests get our own 503 envelope (plugins/draining.ts).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: {
       ignoreTrailingSlash: true,

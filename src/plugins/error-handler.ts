@@ -1,8 +1,11 @@
 // The one place errors become HTTP answers: every error, 404 and framework failure leaves as
 // OpenAI's envelope with the right status and an x-request-id header.
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../errors.js'
+import { newRequestId } from '../request-id.js'
 
 /** Fastify's own errors, by code, mapped to ours. */
 function fromFrameworkError (error: FastifyError, bodyLimit?: number): AppError | undefined {
@@ -45,6 +48,26 @@ export function toAppError (error: unknown, request?: FastifyRequest): AppError 
   return new AppError('internal_error', 'The server had an error while processing your request. Sorry about that!')
 }
 
+/**
+ * Requests Node rejects before Fastify sees them (unparseable request line or headers, headers
+ * too large, header/request timeouts) still get the envelope and a request id, then the
+ * connection is closed, as Node itself does.
+ */
+export function sendClientError (error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const appError = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? new AppError('request_timeout', 'Request timed out.')
+    : error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('request_headers_too_large', 'Request headers too large.')
+      : new AppError('invalid_request', 'Malformed HTTP request.')
+  const body = JSON.stringify(appError.toBody())
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${appError.statusCode} ${STATUS_CODES[appError.statusCode] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${newRequestId()}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy()
+}
+
 /** What the log says about a client error: 401 messages quote part of the rejected key, so they stay out. */
 export const logMessage = (error: AppError): string => error.statusCode === 401 ? `authentication failed (${error.code})` : error.message
 
@@ -54,6 +77,13 @@ export function sendError (error: AppError, request: FastifyRequest, reply: Fast
 }
 
 async function errorHandler (app: FastifyInstance): Promise<void> {
+  // Node answers an unknown `Expect` header itself with a bare 417; give it the envelope too.
+  app.server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    const body = JSON.stringify(new AppError('expectation_failed', 'Unsupported Expect header: only 100-continue is supported.').toBody())
+    res.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': newRequestId(), connection: 'close' })
+    res.end(body)
+  })
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })

@@ -130,10 +130,40 @@ export interface ItemsRepository {
   delete (owner: string, conversationId: string, itemId: string): Promise<Conversation>
 }
 
+/** What is remembered of a request sent with an `Idempotency-Key`. */
+export interface IdempotencyRecord {
+  requestHash: string
+  /** null while the first request is still being processed (or if its process died meanwhile). */
+  status: number | null
+  /** The response body text, once the first request has been answered. */
+  body: string | null
+}
+
+export type IdempotencyClaim =
+  | { claimed: true }
+  | { claimed: false, record: IdempotencyRecord }
+
+export interface IdempotencyRepository {
+  /**
+   * Atomically reserves `key` for a request (an in-progress record) when the owner has no live
+   * record for it, expired records being replaced; otherwise returns the live record untouched.
+   */
+  claim (owner: string, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim>
+  /** The live (unexpired) record, if any. */
+  find (owner: string, key: string): Promise<IdempotencyRecord | undefined>
+  /** Stores the response of the claimed request, to be replayed until the record expires. */
+  complete (owner: string, key: string, status: number, body: string): Promise<void>
+  /** Forgets an in-progress claim (the request failed without effect), so a retry runs again. */
+  release (owner: string, key: string): Promise<void>
+  /** Deletes expired records; returns how many. */
+  purgeExpired (): Promise<number>
+}
+
 export interface Repositories {
   conversations: ConversationsRepository
   items: ItemsRepository
   search: SearchRepository
+  idempotency: IdempotencyRepository
   /** Retention, export and import (operator operations); absent when a store does not offer them yet. */
   lifecycle?: LifecycleRepository
   /** Cheap liveness check of the store (database reachable, schema applied). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -35,5 +35,32 @@ describe('sqlite storage', () => {
     expect(rows).toEqual([{ id: 'msg_1', has_body: 1, deleted: 0 }, { id: 'msg_2', has_body: 0, deleted: 1 }])
     expect(db.$client.prepare('SELECT deleted_at IS NOT NULL AS deleted FROM conversations').get()).toEqual({ deleted: 1 })
     await repos.close()
+  })
+})
+
+describe('migrations shared by two processes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-race-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('survive another connection applying them between the applied-list read and the transaction', () => {
+    const path = join(dir, 'race.db')
+    const first = openSqlite(path)
+    const second = openSqlite(path)
+    const prepare = first.$client.prepare.bind(first.$client)
+    let raced = false
+    // The moment drizzle opens its transaction on `first`, `second` migrates the file completely.
+    first.$client.prepare = ((source: string) => {
+      if (!raced && source.trim() === 'BEGIN') {
+        raced = true
+        migrateSqlite(second)
+      }
+      return prepare(source)
+    }) as typeof first.$client.prepare
+    migrateSqlite(first)
+    expect(raced).toBe(true)
+    const applied = first.$client.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as { n: number }
+    expect(applied.n).toBe(readdirSync(new URL('../../migrations/sqlite', import.meta.url)).filter((f) => f.endsWith('.sql')).length)
+    first.$client.close()
+    second.$client.close()
   })
 })

@@ -36,6 +36,18 @@ export function openSqlite (url: string, options: SqliteOptions = {}): SqliteDb 
   return drizzle(client, { schema }) as SqliteDb
 }
 
-export function migrateSqlite (db: SqliteDb, migrationsFolder = sqliteMigrationsFolder): void {
-  migrate(db, { migrationsFolder })
+/**
+ * Applies pending migrations. Drizzle reads the applied list before it opens its transaction, so
+ * when two processes start together on one file the later one may replay a migration the other
+ * has just committed and fail on it; read again and retry then (the rerun sees it applied).
+ */
+export function migrateSqlite (db: SqliteDb, migrationsFolder = sqliteMigrationsFolder, attempts = 3): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder })
+      return
+    } catch (error) {
+      if (attempt >= attempts) throw error
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import type { SqliteDb } from './client.js'
 import { createSqliteFork } from './fork.js'
+import { createSqliteIdempotencyRepository } from './idempotency.js'
 import { createSqliteLifecycleRepository } from './lifecycle.js'
 import { createSqliteConversationList } from './list-conversations.js'
 import { conversations, items } from './schema.js'
@@ -194,6 +195,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
     conversations: conversationsRepo,
     items: itemsRepo,
     search: createSqliteSearchRepository(db),
+    idempotency: createSqliteIdempotencyRepository({ db, now }),
     lifecycle: createSqliteLifecycleRepository({ db, now }),
     async ping () {
       db.$client.prepare('SELECT 1 FROM conversations LIMIT 1').get()

@@ -44,3 +44,23 @@ export const items = sqliteTable('items', {
   // Retention: purgeable tombstones.
   index('items_deleted_at').on(t.deletedAt).where(sql`${t.deletedAt} IS NOT NULL`),
 ])
+
+/**
+ * Responses remembered for `Idempotency-Key` retries, per owner and key. A row with a null
+ * `status` is a request still being processed (or one whose process died mid-request).
+ */
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  owner: text('owner').notNull(),
+  key: text('key').notNull(),
+  /** sha256 of method, path, query and body: the same key must come with the same request. */
+  requestHash: text('request_hash').notNull(),
+  status: integer('status'),
+  /** The response body as sent (JSON text). */
+  body: text('body'),
+  createdAt: integer('created_at').notNull(),
+  /** Unix ms after which the row is forgotten and purged. */
+  expiresAt: integer('expires_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.owner, t.key] }),
+  index('idempotency_keys_expires_at').on(t.expiresAt),
+])

@@ -1,0 +1,106 @@
+// Optional `Idempotency-Key` on POSTs, so a retried write is applied once. The first request with a
+// key claims it; its answer is stored and replayed for the same key and the same request until the
+// record expires. The same key with another request is a 400 (never a 409, which the SDKs would
+// retry). A duplicate arriving while the first is still running waits for its answer. A 5xx or a
+// retryable 408/409/429 frees the key instead (our writes are transactions: nothing was applied).
+import { createHash } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError } from '../errors.js'
+import type { IdempotencyRecord } from '../repositories/types.js'
+
+export interface IdempotencyOptions {
+  /** How long an answer is remembered; 0 turns the feature off (the header is ignored). */
+  ttlMs: number
+  /** How long a duplicate waits for the first request's answer before giving up with a 400. */
+  waitMs: number
+}
+
+export const idempotencyHeader = 'idempotency-key'
+const purgeIntervalMs = 60_000
+const validKey = /^[\x21-\x7e]{1,255}$/
+/** Answers the SDKs retry by themselves: replaying one would make every retry fail the same way. */
+const retriedStatuses: ReadonlySet<number> = new Set([408, 409, 429])
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The key this request claimed, until its answer is stored. */
+    idempotencyClaim: string | null
+  }
+}
+
+export const requestHash = (request: FastifyRequest): string =>
+  createHash('sha256').update(`${request.method}\n${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex')
+
+function keyOf (request: FastifyRequest): string | undefined {
+  const value = request.headers[idempotencyHeader]
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || !validKey.test(value)) {
+    throw new AppError('invalid_request', "Invalid 'Idempotency-Key' header: expected 1 to 255 printable ASCII characters without spaces.")
+  }
+  return value
+}
+
+const reused = (): AppError => new AppError('idempotency_key_reused',
+  'This Idempotency-Key was already used with a different request. Use a new key for a new request.')
+
+const inUse = (): AppError => new AppError('idempotency_key_in_use',
+  'A request with this Idempotency-Key is still being processed, or was interrupted before it answered. Retry later with the same key to get its answer, or use a new key.')
+
+function replay (reply: FastifyReply, record: IdempotencyRecord): FastifyReply {
+  return reply.code(record.status!).header('idempotent-replayed', 'true')
+    .type('application/json; charset=utf-8').send(record.body)
+}
+
+async function idempotency (app: FastifyInstance, { ttlMs, waitMs }: IdempotencyOptions): Promise<void> {
+  app.decorateRequest('idempotencyClaim', null)
+  if (ttlMs <= 0) return
+  const store = app.repos.idempotency
+  let lastPurge = 0
+
+  const purgeNowAndThen = (request: FastifyRequest): void => {
+    const at = Date.now()
+    if (at - lastPurge < purgeIntervalMs) return
+    lastPurge = at
+    store.purgeExpired().catch((err: unknown) => { request.log.warn({ err }, 'purging expired idempotency keys failed') })
+  }
+
+  // preValidation: after the body is parsed, before anything can act on it.
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.method !== 'POST') return
+    const key = keyOf(request)
+    if (key === undefined) return
+    purgeNowAndThen(request)
+    const hash = requestHash(request)
+    const deadline = Date.now() + waitMs
+    for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+      const claim = await store.claim(request.owner, key, hash, ttlMs)
+      if (claim.claimed) {
+        request.idempotencyClaim = key
+        return
+      }
+      if (claim.record.requestHash !== hash) throw reused()
+      if (claim.record.status !== null) return replay(reply, claim.record)
+      if (Date.now() >= deadline) throw inUse()
+      await sleep(pause)
+    }
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const key = request.idempotencyClaim
+    if (key === null) return payload
+    request.idempotencyClaim = null
+    try {
+      if (reply.statusCode >= 500 || retriedStatuses.has(reply.statusCode)) await store.release(request.owner, key)
+      else await store.complete(request.owner, key, reply.statusCode, Buffer.isBuffer(payload) ? payload.toString('utf8') : String(payload))
+    } catch (err) {
+      // The answer still goes out. The key stays "in progress" until it expires, so a retry is
+      // refused (idempotency_key_in_use) rather than applied a second time.
+      request.log.error({ err }, 'storing the idempotent answer failed')
+    }
+    return payload
+  })
+}
+
+export default fp(idempotency, { name: 'idempotency', fastify: '5.x', dependencies: ['database', 'identity'] })
