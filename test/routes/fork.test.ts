@@ -99,6 +99,15 @@ describe('POST /v1/conversations/:conversation_id/fork', () => {
     expect(error).toEqual(errorBody(`Invalid 'item_id': no item with id '${src.itemIds[1]}' was found in conversation '${src.id}'.`, 'item_id', 'invalid_value'))
   })
 
+  it('is applied once when retried with the same Idempotency-Key', async () => {
+    const src = await source()
+    const request = { method: 'POST' as const, url: `/v1/conversations/${src.id}/fork`, headers: { 'idempotency-key': 'fork-once' }, payload: { item_id: src.itemIds[2] } }
+    const first = await call(app, request)
+    const again = await call(app, request)
+    expect(again).toEqual(expect.objectContaining({ status: 200, body: first.body }))
+    expect((await call(app, { method: 'GET', url: '/v1/conversations?order=asc' })).body.data.map((c: { id: string }) => c.id)).toEqual([src.id, first.body.id])
+  })
+
   it('forks an empty conversation into an empty one', async () => {
     const empty = await createConversation(app)
     const { body } = await fork(empty.id, {})
