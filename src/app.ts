@@ -12,6 +12,7 @@ import idempotency from './plugins/idempotency.js'
 import jsonBody from './plugins/json-body.js'
 import rateLimiting from './plugins/rate-limit.js'
 import retention from './plugins/retention.js'
+import serialization from './plugins/serialization.js'
 import validation from './plugins/validation.js'
 import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
@@ -41,6 +42,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(errorHandler)
   await app.register(draining)
   await app.register(validation)
+  await app.register(serialization)
   await app.register(jsonBody, { maxDepth: config.maxJsonDepth })
   await app.register(database, { config, repos: deps.repos })
   await app.register(identity, { auth: config.auth, host: config.host })

@@ -9,25 +9,50 @@ import { AppError } from '../errors.js'
 import { compileChecker, describeValue } from '../validation/check.js'
 
 /**
- * Query strings carry text: numbers become numbers when written as numbers, and array keys accept one value (`include=a`).
+ * Query strings carry text: numbers become numbers when written as numbers, and array keys accept
+ * one value (`include=a`). What each property needs is worked out once per schema, not per request.
  */
-function convertQuery (schema: TSchema, query: Record<string, unknown>): void {
-  if (!KindGuard.IsObject(schema)) return
+function queryConverter (schema: TSchema): (query: Record<string, unknown>) => void {
+  if (!KindGuard.IsObject(schema)) return () => {}
+  const arrays: string[] = []
+  const numbers: string[] = []
   for (const [key, property] of Object.entries(schema.properties)) {
-    const value = query[key]
-    if (value === undefined) continue
-    if (KindGuard.IsArray(property) && !Array.isArray(value)) query[key] = [value]
-    else if (typeof value === 'string' && (KindGuard.IsInteger(property) || KindGuard.IsNumber(property)) && /^-?\d{1,15}(\.\d{1,15})?$/.test(value)) query[key] = Number(value)
+    if (KindGuard.IsArray(property)) arrays.push(key)
+    else if (KindGuard.IsInteger(property) || KindGuard.IsNumber(property)) numbers.push(key)
+  }
+  return (query) => {
+    for (const key of arrays) {
+      const value = query[key]
+      if (value !== undefined && !Array.isArray(value)) query[key] = [value]
+    }
+    for (const key of numbers) {
+      const value = query[key]
+      if (typeof value === 'string' && /^-?\d{1,15}(\.\d{1,15})?$/.test(value)) query[key] = Number(value)
+    }
   }
 }
 
-const compiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
+/** Top-level defaults of an object schema (all our query and path schemas are flat). */
+function defaulter (schema: TSchema): (input: Record<string, unknown>) => Record<string, unknown> {
+  if (!KindGuard.IsObject(schema)) return (input) => Value.Default(schema, input) as Record<string, unknown>
+  const defaults = Object.entries(schema.properties).filter(([, property]) => property.default !== undefined)
+  return (input) => {
+    for (const [key, property] of defaults) {
+      if (input[key] === undefined) input[key] = typeof property.default === 'object' ? structuredClone(property.default) : property.default
+    }
+    return input
+  }
+}
+
+export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = compileChecker(schema)
   if (httpPart === 'querystring' || httpPart === 'params' || httpPart === 'headers') {
+    const convert = queryConverter(schema)
+    const fillDefaults = defaulter(schema)
     return (data: unknown) => {
       const input = { ...(data as Record<string, unknown>) }
-      convertQuery(schema, input)
-      const value = Value.Default(schema, input)
+      convert(input)
+      const value = fillDefaults(input)
       try {
         check(value, '')
         return { value }
@@ -52,7 +77,7 @@ const compiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
 }
 
 async function validation (app: FastifyInstance): Promise<void> {
-  app.setValidatorCompiler(compiler)
+  app.setValidatorCompiler(validatorCompiler)
 }
 
 export default fp(validation, { name: 'validation', fastify: '5.x' })

@@ -2,7 +2,6 @@
 // exit code, stdout and stderr, on real database files.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -11,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/run.js'
 import { migrateSqlite, openSqlite } from '../../src/repositories/sqlite/client.js'
 import { createSqliteRepositories } from '../../src/repositories/sqlite/repositories.js'
+import { freePort } from '../process/server-process.js'
 
 const root = new URL('../../', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'conversations-cli-'))
@@ -216,17 +216,6 @@ describe('conversations-server backup', () => {
     expect(existsSync(join(dir, 'other.db'))).toBe(false)
   })
 })
-
-async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 describe('conversations-server serve', () => {
   it('serves, can be backed up while serving writes, and stops with exit 0 on SIGTERM', async () => {
