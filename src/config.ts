@@ -25,6 +25,8 @@ const EnvSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 72_000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  METRICS_ENABLED: Type.Boolean({ default: true }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 0 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1, default: 60_000 }),
@@ -60,6 +62,10 @@ export interface Config {
   requestTimeoutMs: number
   keepAliveTimeoutMs: number
   shutdownTimeoutMs: number
+  /** Serve Prometheus metrics at /metrics. */
+  metricsEnabled: boolean
+  /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
+  metricsToken: string | null
   /** Longest time to receive a request's headers (slow-header clients are cut off). */
   headersTimeoutMs: number
   /** Requests per window and credential; 0 = no rate limiting. */
@@ -113,6 +119,8 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     requestTimeoutMs: converted.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: converted.KEEP_ALIVE_TIMEOUT_MS,
     shutdownTimeoutMs: converted.SHUTDOWN_TIMEOUT_MS,
+    metricsEnabled: converted.METRICS_ENABLED,
+    metricsToken: converted.METRICS_TOKEN ?? null,
     headersTimeoutMs: converted.HEADERS_TIMEOUT_MS,
     rateLimitMax: converted.RATE_LIMIT_MAX,
     rateLimitWindowMs: converted.RATE_LIMIT_WINDOW_MS,

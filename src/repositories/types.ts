@@ -130,6 +130,13 @@ export interface ItemsRepository {
   delete (owner: string, conversationId: string, itemId: string): Promise<Conversation>
 }
 
+export interface StoreStats {
+  conversations: number
+  items: number
+  /** Size of the database in bytes. */
+  databaseBytes: number
+}
+
 /** What is remembered of a request sent with an `Idempotency-Key`. */
 export interface IdempotencyRecord {
   requestHash: string
@@ -166,7 +173,9 @@ export interface Repositories {
   idempotency: IdempotencyRepository
   /** Retention, export and import (operator operations); absent when a store does not offer them yet. */
   lifecycle?: LifecycleRepository
-  /** Cheap liveness check of the store (database reachable, schema applied). */
+  /** Readiness of the store: resolves when the database is reachable and every migration is applied, throws otherwise. */
   ping (): Promise<void>
+  /** Live conversation and item counts and the store's size; counts scan an index, so callers cache them. */
+  stats (): Promise<StoreStats>
   close (): Promise<void>
 }

@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
+import { expectDocumentedResponse } from './openapi.js'
 
 export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   ...loadConfig({}),
@@ -24,10 +25,15 @@ export const ID = {
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 
-/** Inject and return status + parsed JSON body (asserting the content type is JSON). */
+/**
+ * Inject and return status + parsed JSON body, asserting the content type is JSON and the answer
+ * is one openapi.yaml describes (status, headers, body schema).
+ */
 export async function call (app: FastifyInstance, options: InjectOptions): Promise<{ status: number, body: any, headers: LightMyRequestResponse['headers'] }> {
   const response = await app.inject(options)
   expect(response.headers['content-type']).toMatch(/^application\/json/)
+  const target = options.url ?? options.path ?? ''
+  expectDocumentedResponse(options.method ?? 'GET', typeof target === 'string' ? target : target.pathname, response)
   return { status: response.statusCode, body: response.json(), headers: response.headers }
 }
 

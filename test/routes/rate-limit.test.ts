@@ -49,8 +49,9 @@ describe('rate limiting', () => {
 
   it('never limits open routes (config auth: false)', async () => {
     app = await buildTestApp({ rateLimitMax: 1, rateLimitWindowMs: 60_000 })
-    app.get('/probe', { config: { auth: false } as object }, async () => ({ ok: true }))
-    for (let i = 0; i < 5; i++) expect((await call(app, { method: 'GET', url: '/probe' })).status).toBe(200)
+    for (const url of ['/healthz', '/readyz', '/metrics', '/openapi.json']) {
+      for (let i = 0; i < 3; i++) expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200)
+    }
     expect((await create()).status).toBe(200)
     expect((await create()).status).toBe(429)
   })

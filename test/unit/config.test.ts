@@ -17,6 +17,8 @@ describe('loadConfig', () => {
       requestTimeoutMs: 60_000,
       keepAliveTimeoutMs: 72_000,
       shutdownTimeoutMs: 10_000,
+      metricsEnabled: true,
+      metricsToken: null,
       headersTimeoutMs: 30_000,
       rateLimitMax: 0,
       rateLimitWindowMs: 60_000,

@@ -1,7 +1,7 @@
 // Opens a SQLite database with the pragmas the server relies on: WAL (readers never block the
 // writer), a busy timeout (several processes may share the file), durable commits by default.
-import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
@@ -50,4 +50,13 @@ export function migrateSqlite (db: SqliteDb, migrationsFolder = sqliteMigrations
       if (attempt >= attempts) throw error
     }
   }
+}
+
+/**
+ * Timestamp of the newest migration in the folder (drizzle's journal `when`). Drizzle records it
+ * as `created_at` in `__drizzle_migrations` when it applies that migration.
+ */
+export function latestMigrationMillis (migrationsFolder = sqliteMigrationsFolder): number {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> }
+  return Math.max(0, ...journal.entries.map((entry) => entry.when))
 }

@@ -1,13 +1,14 @@
 // SQLite implementation of the repositories. better-sqlite3 is synchronous: every multi-row write
 // runs in one synchronous IMMEDIATE transaction (never an async callback), and the methods stay
 // async to honour the shared contract.
+import type Database from 'better-sqlite3'
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { AppError, conversationNotFound, itemNotFound } from '../../errors.js'
 import { encodeItem } from '../../items/codec.js'
 import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
-import type { SqliteDb } from './client.js'
+import { latestMigrationMillis, type SqliteDb } from './client.js'
 import { createSqliteFork } from './fork.js'
 import { createGroupCommitter } from './group-commit.js'
 import { createSqliteIdempotencyRepository } from './idempotency.js'
@@ -22,6 +23,8 @@ export interface SqliteRepositoryDeps {
   ids?: IdGenerator
   /** Clock in Unix milliseconds. */
   now?: () => number
+  /** Where the migrations that ping() expects to be applied live (default: the bundled ones). */
+  migrationsFolder?: string
 }
 
 interface ConversationRow { pk: number, id: string, createdAt: number, metadata: string }
@@ -35,8 +38,18 @@ const toConversation = (row: ConversationRow): Conversation => ({
 const duplicateItem = (id: string): AppError =>
   new AppError('duplicate_item', `Duplicate item found with id ${id}. Remove duplicate items from your input and try again.`, { param: 'items' })
 
-export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: SqliteRepositoryDeps): Repositories {
+export function createSqliteRepositories ({ db, ids = newId, now = Date.now, migrationsFolder }: SqliteRepositoryDeps): Repositories {
   const p = sql.placeholder
+  let latestMigration: number | undefined
+  const expectedMigration = (): number => (latestMigration ??= latestMigrationMillis(migrationsFolder))
+  // Prepared on first use: the tables may not exist yet when migrations run later (MIGRATE_ON_START=false).
+  // Conversations are counted from their partial index; items need a scan, hence the callers' cache.
+  let countLive: Database.Statement | undefined
+  let latestApplied: Database.Statement | undefined
+  const countLiveRows = (): { conversations: number, items: number } =>
+    (countLive ??= db.$client.prepare(`SELECT
+      (SELECT count(*) FROM conversations WHERE deleted_at IS NULL) AS conversations,
+      (SELECT count(*) FROM items WHERE deleted_at IS NULL) AS items`)).get() as { conversations: number, items: number }
   const conversationColumns = {
     pk: conversations.pk,
     id: conversations.id,
@@ -215,7 +228,16 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now }: S
     idempotency: createSqliteIdempotencyRepository({ db, now }),
     lifecycle: createSqliteLifecycleRepository({ db, now }),
     async ping () {
-      db.$client.prepare('SELECT 1 FROM conversations LIMIT 1').get()
+      // Throws when the connection is closed, the file is unreadable or the table is missing.
+      latestApplied ??= db.$client.prepare('SELECT max(created_at) AS latest FROM __drizzle_migrations')
+      const applied = latestApplied.get() as { latest: number | string | null }
+      if (Number(applied.latest ?? 0) < expectedMigration()) throw new Error('database migrations are pending')
+    },
+    async stats () {
+      const counts = countLiveRows()
+      const pageCount = db.$client.pragma('page_count', { simple: true }) as number
+      const pageSize = db.$client.pragma('page_size', { simple: true }) as number
+      return { ...counts, databaseBytes: pageCount * pageSize }
     },
     async close () {
       if (db.$client.open) db.$client.close()

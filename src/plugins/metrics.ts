@@ -1,0 +1,78 @@
+// Prometheus metrics at /metrics: request counts and latency per route and status, process
+// metrics, and store gauges. Each app has its own registry, so several apps in one process (tests,
+// embedding) never collide. Optional bearer token; disabled entirely with METRICS_ENABLED=false.
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {} from '@fastify/swagger'
+import fp from 'fastify-plugin'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { AppError } from '../errors.js'
+import type { StoreStats } from '../repositories/types.js'
+
+export interface MetricsOptions {
+  /** Required bearer token, or null for an open endpoint. */
+  token: string | null
+  /** How long store gauges are reused before the counts are queried again. */
+  statsTtlMs?: number
+}
+
+/** Label for requests that matched no route: raw URLs would make the label set unbounded. */
+export const unmatchedRoute = '__unmatched__'
+
+function tokenMatches (header: string | undefined, token: string): boolean {
+  const expected = Buffer.from(`Bearer ${token}`)
+  const given = Buffer.from(header ?? '')
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+async function metrics (app: FastifyInstance, { token, statsTtlMs = 15_000 }: MetricsOptions): Promise<void> {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const labelNames = ['method', 'route', 'status_code'] as const
+  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames, registers: [registry] })
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from receiving a request to sending its response, by route and status.',
+    labelNames,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  })
+
+  // The store is queried at most once per TTL however often Prometheus scrapes.
+  let cached: { at: number, stats: StoreStats } | undefined
+  const storeStats = async (): Promise<StoreStats> => {
+    if (cached === undefined || Date.now() - cached.at >= statsTtlMs) cached = { at: Date.now(), stats: await app.repos.stats() }
+    return cached.stats
+  }
+  const storeGauge = (name: string, help: string, pick: (stats: StoreStats) => number): Gauge => new Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect () { this.set(pick(await storeStats())) },
+  })
+  storeGauge('conversations_server_conversations', 'Stored conversations, deleted ones excluded.', (s) => s.conversations)
+  storeGauge('conversations_server_items', 'Stored items, deleted ones excluded (items of deleted conversations included).', (s) => s.items)
+  storeGauge('conversations_server_database_size_bytes', 'Size of the database file.', (s) => s.databaseBytes)
+
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? unmatchedRoute, status_code: reply.statusCode }
+    requests.inc(labels)
+    duration.observe(labels, reply.elapsedTime / 1000)
+  })
+
+  app.get('/metrics', {
+    config: { auth: false },
+    logLevel: 'warn',
+    schema: { operationId: 'getMetrics' },
+    onRequest: async (request) => {
+      if (token !== null && !tokenMatches(request.headers.authorization, token)) {
+        throw new AppError('invalid_api_key', 'Metrics require a valid bearer token (METRICS_TOKEN).')
+      }
+    },
+  }, async (_request, reply) => {
+    const text = await registry.metrics()
+    return reply.type(registry.contentType).send(text)
+  })
+}
+
+export default fp(metrics, { name: 'metrics', fastify: '5.x', dependencies: ['database'] })
