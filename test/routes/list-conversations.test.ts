@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildTestApp, call, createConversation, errorBody } from '../helpers/app.js'
+import { buildTestApp, call, createConversation, errorBody, userMessage } from '../helpers/app.js'
 import { ownerFromTestHeader } from '../helpers/owners.js'
 
 let app: FastifyInstance
@@ -133,6 +133,14 @@ describe('GET /v1/conversations errors', () => {
     const { status, body } = await list(query)
     expect(status).toBe(400)
     expect(body).toEqual(expected)
+  })
+
+  it('answers on the Azure surface too (its api-version query ignored)', async () => {
+    const created = await createConversation(app, { items: [userMessage('azure kumquat')] })
+    expect((await call(app, { method: 'GET', url: '/openai/v1/conversations?api-version=preview' })).body.data.map((c: { id: string }) => c.id)).toEqual([created.id])
+    expect((await call(app, { method: 'GET', url: '/openai/v1/conversations/search?query=kumquat&api-version=preview' })).body.data[0].conversation_id).toBe(created.id)
+    const forked = await call(app, { method: 'POST', url: `/openai/v1/conversations/${created.id}/fork?api-version=preview`, payload: {} })
+    expect(forked.body.forked_from.conversation_id).toBe(created.id)
   })
 
   it('leaves the OpenAI routes on /v1/conversations as they were', async () => {
