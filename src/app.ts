@@ -20,7 +20,10 @@ import type { Repositories } from './repositories/types.js'
 import { conversationsRoutes } from './routes/conversations.js'
 import { healthRoutes } from './routes/health.js'
 import { elevenLabsRoutes } from './routes/elevenlabs.js'
+import { forkRoutes } from './routes/fork.js'
 import { itemsRoutes } from './routes/items.js'
+import { listConversationsRoutes } from './routes/list-conversations.js'
+import { searchRoutes } from './routes/search.js'
 
 export interface AppDeps {
   /** Use these repositories instead of opening DATABASE_URL (tests, CLI). */
@@ -65,5 +68,11 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(conversationsRoutes, azureOptions)
   await app.register(itemsRoutes, azureOptions)
   await app.register(elevenLabsRoutes, { prefix: '/v1' })
+  // Extensions beyond OpenAI's API, on both surfaces.
+  for (const prefix of ['/v1', '/openai/v1']) {
+    await app.register(listConversationsRoutes, { prefix })
+    await app.register(searchRoutes, { prefix })
+    await app.register(forkRoutes, { prefix })
+  }
   return app
 }

@@ -5,10 +5,10 @@ import { startServer, type ListeningServer } from './helpers/server.js'
 
 interface CurlCall { method: string, url: string, body?: string, comment: string }
 
-/** The curl lines of the README's "curl, endpoint by endpoint" block, with their comments. */
-function readmeCurlCalls (): CurlCall[] {
+/** The curl lines of one of the README's curl blocks, with their comments. */
+function readmeCurlCalls (heading = '### curl, endpoint by endpoint'): CurlCall[] {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-  const section = readme.split('### curl, endpoint by endpoint')[1]!.split('```bash')[1]!.split('```')[0]!
+  const section = readme.split(heading)[1]!.split('```bash')[1]!.split('```')[0]!
   const lines = section.replace(/\\\n\s*/g, '').split('\n')
   const calls: CurlCall[] = []
   let comment = ''
@@ -55,5 +55,37 @@ describe('README curl examples', () => {
       if (call.url.endsWith('/items') && body.data !== undefined) vars.ITEM = body.data[0]!.id
     }
     expect(objects).toEqual(['conversation', 'conversation', 'conversation', 'list', 'list', 'item:message', 'conversation', 'conversation.deleted'])
+  })
+})
+
+describe('README curl examples of the extensions', () => {
+  it('list, search and fork answer 200 with the documented shapes', async () => {
+    const calls = readmeCurlCalls('### curl, extensions')
+    expect(calls.map((c) => `${c.method} ${c.url.split('?')[0]}`)).toEqual([
+      'GET $BASE/conversations',
+      'GET $BASE/conversations/search',
+      'POST $BASE/conversations/$CONV/fork',
+    ])
+    const created = await fetch(`${server.baseURL}/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ metadata: { topic: 'demo' }, items: [{ type: 'message', role: 'user', content: 'Hello!' }] }),
+    }).then(async (r) => await r.json() as { id: string })
+    const vars: Record<string, string> = { BASE: server.baseURL, CONV: created.id }
+    const answers: unknown[] = []
+    for (const call of calls) {
+      const url = call.url.replace(/\$(\w+)/g, (_, name: string) => vars[name] ?? `$${name}`)
+      const response = await fetch(url, {
+        method: call.method,
+        ...(call.body === undefined ? {} : { body: call.body, headers: { 'content-type': 'application/json' } }),
+      })
+      expect({ example: call.comment, status: response.status }).toEqual({ example: call.comment, status: 200 })
+      answers.push(await response.json())
+    }
+    expect(answers).toEqual([
+      expect.objectContaining({ object: 'list', data: [expect.objectContaining({ id: created.id, metadata: { topic: 'demo' } })] }),
+      expect.objectContaining({ object: 'list', data: [expect.objectContaining({ conversation_id: created.id, snippet: '<mark>Hello</mark>!' })] }),
+      expect.objectContaining({ object: 'conversation', metadata: { branch: 'b' }, forked_from: { conversation_id: created.id, item_id: expect.any(String) } }),
+    ])
   })
 })

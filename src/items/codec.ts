@@ -17,3 +17,10 @@ export function renderStored (stored: StoredItem, include: ReadonlySet<string>):
   if (stored.full === null || include.size === 0) return stored.body
   return JSON.stringify(renderItem(JSON.parse(stored.full) as Record<string, unknown>, include))
 }
+
+/** A stored item text with its `id` replaced, keeping every other byte (encodeItem puts `id` first). */
+export function reassignItemId (text: string, oldId: string, newId: string): string {
+  const head = `{"id":${JSON.stringify(oldId)}`
+  if (text.startsWith(head)) return `{"id":${JSON.stringify(newId)}${text.slice(head.length)}`
+  return JSON.stringify({ ...(JSON.parse(text) as Record<string, unknown>), id: newId })
+}

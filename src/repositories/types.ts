@@ -41,6 +41,57 @@ export interface Page<T> {
   hasMore: boolean
 }
 
+export interface ConversationListOptions {
+  limit: number
+  /** By creation. */
+  order: Order
+  /** Conversation id: only conversations strictly after it in `order`. It may name a deleted conversation. */
+  after?: string | undefined
+  /** Conversation id: only conversations strictly before it in `order` (the page right before it). */
+  before?: string | undefined
+  /** Only conversations whose metadata holds every one of these pairs. */
+  metadata?: Metadata | undefined
+}
+
+/** Where a fork was copied from: the source conversation and the last item copied (null when none was). */
+export interface ForkOrigin {
+  conversationId: string
+  itemId: string | null
+}
+
+export interface ForkInput {
+  /** Fork point, inclusive: a live item of the source. Absent: the whole conversation. */
+  itemId?: string | undefined
+  /** Metadata of the new conversation; absent (undefined) copies the source's. */
+  metadata?: Metadata | null | undefined
+}
+
+/** A search, already parsed into dialect-neutral terms (see search-query.ts). */
+export interface SearchOptions {
+  terms: SearchTerm[]
+  limit: number
+  /** Opaque cursor of the last result of the previous page. */
+  after?: string | undefined
+}
+
+export interface SearchTerm {
+  text: string
+  /** Match words starting with `text` (its last word, for a phrase). */
+  prefix: boolean
+}
+
+export interface SearchHit {
+  /** Opaque, position of this hit in the result order; `after` takes it. */
+  cursor: string
+  conversationId: string
+  itemId: string
+  itemType: string
+  /** HTML-escaped excerpt with matches wrapped in <mark>…</mark>. */
+  snippet: string
+  /** Relevance: higher is more relevant; comparable within one search only. */
+  rank: number
+}
+
 export interface ConversationsRepository {
   /** Creates a conversation with its initial items in one transaction. Throws invalid metadata / duplicate item. */
   create (owner: string, input: { metadata?: Metadata | null, items?: NewItem[] }): Promise<{ conversation: Conversation, items: StoredItem[] }>
@@ -50,6 +101,22 @@ export interface ConversationsRepository {
   updateMetadata (owner: string, id: string, metadata: Metadata): Promise<Conversation>
   /** Soft delete: marks the conversation; its items stay stored but become unreachable. Throws `not_found` as get. */
   delete (owner: string, id: string): Promise<void>
+  /** Keyset page of the owner's live conversations by creation. Throws `invalid_value` (param `after`/`before`) for a cursor that never was one of the owner's conversations. */
+  list (owner: string, options: ConversationListOptions): Promise<Page<Conversation>>
+  /**
+   * Copies the live items of a conversation, up to and including `itemId`, into a new conversation,
+   * in order, with new ids, in one transaction; the source is untouched. Throws `not_found` as get,
+   * `invalid_value` (param `item_id`) when `itemId` is not a live item of the source, metadata errors.
+   */
+  fork (owner: string, id: string, input: ForkInput): Promise<{ conversation: Conversation, forkedFrom: ForkOrigin }>
+}
+
+export interface SearchRepository {
+  /**
+   * Full-text search over the readable text (never include-gated fields) of the owner's live items
+   * in live conversations, most relevant first. Throws `invalid_value` (param `after`) for a bad cursor.
+   */
+  search (owner: string, options: SearchOptions): Promise<Page<SearchHit>>
 }
 
 export interface ItemsRepository {
@@ -102,6 +169,7 @@ export interface IdempotencyRepository {
 export interface Repositories {
   conversations: ConversationsRepository
   items: ItemsRepository
+  search: SearchRepository
   idempotency: IdempotencyRepository
   /** Retention, export and import (operator operations); absent when a store does not offer them yet. */
   lifecycle?: LifecycleRepository

@@ -1,6 +1,7 @@
 // The repository contract: any backend's repositories must pass this suite.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../src/errors.js'
+import { parseSearchQuery } from '../../src/repositories/search-query.js'
 import type { NewItem, Repositories } from '../../src/repositories/types.js'
 
 export type MakeRepositories = (options: { now: () => number }) => Promise<Repositories>
@@ -112,6 +113,39 @@ export function runRepositoryContract (name: string, make: MakeRepositories): vo
       clock = 1_800_000_000_000
       const { conversation } = await repos.conversations.create('alice', {})
       expect(conversation.createdAt).toBe(1_800_000_000)
+    })
+
+    it('lists an owner\'s live conversations by creation, with cursors and metadata filters', async () => {
+      const a = (await repos.conversations.create('alice', { metadata: { k: '1' } })).conversation
+      const b = (await repos.conversations.create('alice', { metadata: { k: '2' } })).conversation
+      const c = (await repos.conversations.create('alice', { metadata: { k: '1' } })).conversation
+      await repos.conversations.create('bob', {})
+      await repos.conversations.delete('alice', b.id)
+      expect(await repos.conversations.list('alice', { limit: 10, order: 'desc' })).toEqual({ data: [c, a], hasMore: false })
+      expect(ids((await repos.conversations.list('alice', { limit: 10, order: 'asc', after: b.id })).data)).toEqual([c.id])
+      expect(ids((await repos.conversations.list('alice', { limit: 10, order: 'asc', before: b.id })).data)).toEqual([a.id])
+      expect(await repos.conversations.list('alice', { limit: 1, order: 'asc', metadata: { k: '1' } })).toEqual({ data: [a], hasMore: true })
+      await expectAppError(repos.conversations.list('bob', { limit: 10, order: 'asc', after: a.id }), 'invalid_value', 'after')
+    })
+
+    it('forks up to an inclusive point with new ids, scoped to the owner', async () => {
+      const { conversation, items } = await repos.conversations.create('alice', { metadata: { m: 'x' }, items: [message('a', 'msg_a'), message('b', 'msg_b'), message('c', 'msg_c')] })
+      const forked = await repos.conversations.fork('alice', conversation.id, { itemId: 'msg_b' })
+      expect(forked).toEqual({ conversation: { id: expect.stringMatching(/^conv_[0-9a-f]{48}$/), createdAt: Math.floor(clock / 1000), metadata: { m: 'x' } }, forkedFrom: { conversationId: conversation.id, itemId: 'msg_b' } })
+      const copied = (await repos.items.list('alice', forked.conversation.id, { limit: 10, order: 'asc' })).data
+      expect(copied.map((item) => JSON.parse(item.body).content)).toEqual(items.slice(0, 2).map((item) => JSON.parse(item.body).content))
+      expect(ids(copied).some((id) => id.startsWith('msg_') && ['msg_a', 'msg_b'].includes(id))).toBe(false)
+      await expectAppError(repos.conversations.fork('bob', conversation.id, {}), 'not_found')
+      await expectAppError(repos.conversations.fork('alice', conversation.id, { itemId: 'msg_z' }), 'invalid_value', 'item_id')
+    })
+
+    it('searches the owner\'s live items only', async () => {
+      const { conversation } = await repos.conversations.create('alice', { items: [message('papaya split', 'msg_1'), message('papaya jam', 'msg_2')] })
+      await repos.conversations.create('bob', { items: [message('papaya bob', 'msg_3')] })
+      await repos.items.delete('alice', conversation.id, 'msg_2')
+      const page = await repos.search.search('alice', { terms: parseSearchQuery('papaya'), limit: 10 })
+      expect(page).toEqual({ data: [{ cursor: expect.any(String), conversationId: conversation.id, itemId: 'msg_1', itemType: 'message', snippet: '<mark>papaya</mark> split', rank: expect.any(Number) }], hasMore: false })
+      await expectAppError(repos.search.search('alice', { terms: parseSearchQuery('papaya'), limit: 10, after: 'not-a-cursor' }), 'invalid_value', 'after')
     })
 
     it('answers ping', async () => {

@@ -9,11 +9,14 @@ import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import { latestMigrationMillis, type SqliteDb } from './client.js'
+import { createSqliteFork } from './fork.js'
 import { createGroupCommitter } from './group-commit.js'
 import { createSqliteIdempotencyRepository } from './idempotency.js'
 import { createSqliteLifecycleRepository } from './lifecycle.js'
+import { createSqliteConversationList } from './list-conversations.js'
 import { prepareRaw } from './statements.js'
 import { conversations, items } from './schema.js'
+import { createSqliteSearchRepository } from './search.js'
 
 export interface SqliteRepositoryDeps {
   db: SqliteDb
@@ -160,6 +163,9 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
         .run()
       if (changed.changes === 0) throw conversationNotFound(id)
     },
+
+    list: createSqliteConversationList(db),
+    fork: createSqliteFork({ db, ids, now }),
   }
 
   const itemsRepo: ItemsRepository = {
@@ -218,6 +224,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
   return {
     conversations: conversationsRepo,
     items: itemsRepo,
+    search: createSqliteSearchRepository(db),
     idempotency: createSqliteIdempotencyRepository({ db, now }),
     lifecycle: createSqliteLifecycleRepository({ db, now }),
     async ping () {

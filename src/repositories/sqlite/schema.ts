@@ -16,6 +16,9 @@ export const conversations = sqliteTable('conversations', {
   /** Position the next appended item gets; positions are dense per conversation. */
   nextPosition: integer('next_position').notNull().default(0),
   deletedAt: integer('deleted_at'),
+  /** For a fork: the public id of the conversation it was copied from, and the last item copied (null if none). */
+  forkedFromConversationId: text('forked_from_conversation_id'),
+  forkedFromItemId: text('forked_from_item_id'),
 }, (t) => [
   uniqueIndex('conversations_id').on(t.id),
   index('conversations_owner_live').on(t.owner, t.pk).where(sql`${t.deletedAt} IS NULL`),

@@ -1,0 +1,95 @@
+// Forking: a new conversation whose items are copies of a source's live items up to a fork point,
+// with new ids, in one IMMEDIATE transaction. The copies are plain rows, so the full-text index
+// follows through its triggers; the source is only read.
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm'
+import { AppError, conversationNotFound } from '../../errors.js'
+import { reassignItemId } from '../../items/codec.js'
+import { type IdGenerator, type IdKind, idPrefixes } from '../ids.js'
+import { validateMetadata } from '../metadata.js'
+import type { Conversation, ForkInput, ForkOrigin, Metadata } from '../types.js'
+import type { SqliteDb } from './client.js'
+import { conversations, items } from './schema.js'
+
+const invalidForkPoint = (itemId: string, conversationId: string): AppError =>
+  new AppError('invalid_value', `Invalid 'item_id': no item with id '${itemId}' was found in conversation '${conversationId}'.`, { param: 'item_id' })
+
+export function createSqliteFork ({ db, ids, now }: { db: SqliteDb, ids: IdGenerator, now: () => number }) {
+  const p = sql.placeholder
+  const source = db.select({ pk: conversations.pk, metadata: conversations.metadata }).from(conversations)
+    .where(and(eq(conversations.id, p('id')), eq(conversations.owner, p('owner')), isNull(conversations.deletedAt)))
+    .prepare()
+  const livePosition = db.select({ position: items.position }).from(items)
+    .where(and(eq(items.conversationPk, p('pk')), eq(items.id, p('id')), isNull(items.deletedAt)))
+    .prepare()
+  const liveItemsUpTo = db.select({ id: items.id, type: items.type, body: items.body, full: items.full }).from(items)
+    .where(and(eq(items.conversationPk, p('pk')), lte(items.position, p('upTo')), isNull(items.deletedAt)))
+    .orderBy(asc(items.position))
+    .prepare()
+  const insertConversation = db.insert(conversations).values({
+    id: p('id'),
+    owner: p('owner'),
+    createdAt: p('createdAt'),
+    updatedAt: p('updatedAt'),
+    metadata: p('metadata'),
+    nextPosition: p('nextPosition'),
+    forkedFromConversationId: p('forkedFromConversationId'),
+    forkedFromItemId: p('forkedFromItemId'),
+  }).returning({ pk: conversations.pk }).prepare()
+  // One prepared single-row insert run per item: no bound-parameter limit, and per-row cost is tiny.
+  const insertItem = db.insert(items).values({
+    conversationPk: p('conversationPk'),
+    position: p('position'),
+    id: p('id'),
+    type: p('type'),
+    body: p('body'),
+    full: p('full'),
+    createdAt: p('createdAt'),
+  }).prepare()
+
+  const mintItemId = (type: string, seconds: number): string =>
+    ids((type in idPrefixes ? type : 'message') as IdKind, seconds)
+
+  return async function fork (owner: string, id: string, input: ForkInput): Promise<{ conversation: Conversation, forkedFrom: ForkOrigin }> {
+    const explicitMetadata = input.metadata === undefined ? undefined : validateMetadata(input.metadata)
+    const nowMs = now()
+    const createdAt = Math.floor(nowMs / 1000)
+    const newConversationId = ids('conversation', createdAt)
+    return db.transaction(() => {
+      const from = source.get({ id, owner })
+      if (from === undefined) throw conversationNotFound(id)
+      let upTo = Number.MAX_SAFE_INTEGER
+      if (input.itemId !== undefined) {
+        const point = livePosition.get({ pk: from.pk, id: input.itemId })
+        if (point === undefined) throw invalidForkPoint(input.itemId, id)
+        upTo = point.position
+      }
+      const copied = liveItemsUpTo.all({ pk: from.pk, upTo })
+      const metadata = explicitMetadata ?? JSON.parse(from.metadata) as Metadata
+      const forkedFrom: ForkOrigin = { conversationId: id, itemId: copied[copied.length - 1]?.id ?? null }
+      const [created] = insertConversation.all({
+        id: newConversationId,
+        owner,
+        createdAt,
+        updatedAt: nowMs,
+        metadata: JSON.stringify(metadata),
+        nextPosition: copied.length,
+        forkedFromConversationId: forkedFrom.conversationId,
+        forkedFromItemId: forkedFrom.itemId,
+      })
+      copied.forEach((item, position) => {
+        const newId = mintItemId(item.type, createdAt)
+        insertItem.run({
+          conversationPk: created!.pk,
+          position,
+          id: newId,
+          type: item.type,
+          // Live items always have a body; the id is rewritten in place, the rest is copied as stored.
+          body: reassignItemId(item.body!, item.id, newId),
+          full: item.full === null ? null : reassignItemId(item.full, item.id, newId),
+          createdAt,
+        })
+      })
+      return { conversation: { id: newConversationId, createdAt, metadata }, forkedFrom }
+    }, { behavior: 'immediate' })
+  }
+}
