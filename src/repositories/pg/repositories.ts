@@ -10,9 +10,12 @@ import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import { latestPgMigrationMillis, type PgDb } from './client.js'
 import { pgErrorOf, storable, withPgErrors } from './errors.js'
+import { createPgFork } from './fork.js'
 import { createPgIdempotencyRepository } from './idempotency.js'
 import { createPgLifecycleRepository } from './lifecycle.js'
+import { createPgConversationList } from './list-conversations.js'
 import { conversations, items } from './schema.js'
+import { createPgSearchRepository } from './search.js'
 
 export interface PgRepositoryDeps {
   db: PgDb
@@ -158,6 +161,9 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
         .returning({ pk: conversations.pk })
       if (deleted.length === 0) throw conversationNotFound(id)
     },
+
+    list: createPgConversationList(db),
+    fork: createPgFork({ db, ids, now }),
   }
 
   const itemsRepo: ItemsRepository = {
@@ -223,6 +229,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
   return {
     conversations: withPgErrors(conversationsRepo),
     items: withPgErrors(itemsRepo),
+    search: withPgErrors(createPgSearchRepository(db)),
     idempotency: withPgErrors(createPgIdempotencyRepository({ db, now })),
     lifecycle: withPgErrors(createPgLifecycleRepository({ db, now })),
     async ping () {
