@@ -7,6 +7,7 @@ import type {} from '@fastify/swagger'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { AppError } from '../errors.js'
+import type { RetentionStats } from '../lifecycle/retention.js'
 import type { StoreStats } from '../repositories/types.js'
 
 export interface MetricsOptions {
@@ -54,6 +55,22 @@ async function metrics (app: FastifyInstance, { token, statsTtlMs = 15_000 }: Me
   storeGauge('conversations_server_items', 'Stored items, deleted ones excluded (items of deleted conversations included).', (s) => s.items)
   storeGauge('conversations_server_database_size_bytes', 'Size of the database file.', (s) => s.databaseBytes)
 
+  // Retention keeps running totals in memory; the counters read them at scrape time.
+  const retentionCounter = (name: string, help: string, pick: (stats: RetentionStats) => number): Counter => new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect () {
+      this.reset()
+      this.inc(pick(app.retention.stats))
+    },
+  })
+  retentionCounter('conversations_server_retention_runs_total', 'Retention passes completed since start.', (s) => s.runs)
+  retentionCounter('conversations_server_expired_conversations_total', 'Conversations soft-deleted by CONVERSATION_TTL since start.', (s) => s.expiredConversations)
+  retentionCounter('conversations_server_purged_conversations_total', 'Deleted conversations purged for good since start.', (s) => s.purgedConversations)
+  retentionCounter('conversations_server_purged_items_total', 'Items of purged conversations removed since start.', (s) => s.purgedItems)
+  retentionCounter('conversations_server_purged_tombstones_total', 'Deleted-item tombstones purged since start.', (s) => s.purgedTombstones)
+
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? unmatchedRoute, status_code: reply.statusCode }
     requests.inc(labels)
@@ -75,4 +92,4 @@ async function metrics (app: FastifyInstance, { token, statsTtlMs = 15_000 }: Me
   })
 }
 
-export default fp(metrics, { name: 'metrics', fastify: '5.x', dependencies: ['database'] })
+export default fp(metrics, { name: 'metrics', fastify: '5.x', dependencies: ['database', 'retention'] })

@@ -70,6 +70,16 @@ describe('purge', () => {
     clock.advance(3 * day)
     expect(await app.retention.runOnce()).toEqual({ expiredConversations: 0, purgedConversations: 1, purgedItems: 1, purgedTombstones: 0 })
     expect(app.retention.stats).toMatchObject({ runs: 2, purgedConversations: 2, purgedItems: 3, purgedTombstones: 0 })
+
+    const metrics = (await app.inject({ url: '/metrics' })).body
+    const counters = Object.fromEntries(metrics.split('\n').filter((l) => /^conversations_server_(retention_runs|expired_\w+|purged_\w+)_total /.test(l)).map((l) => l.split(' ')))
+    expect(counters).toEqual({
+      conversations_server_retention_runs_total: '2',
+      conversations_server_expired_conversations_total: '0',
+      conversations_server_purged_conversations_total: '2',
+      conversations_server_purged_items_total: '3',
+      conversations_server_purged_tombstones_total: '0',
+    })
   })
 
   it('purges deleted-item tombstones of live conversations; their ids then stop working as cursors', async () => {
