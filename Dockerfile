@@ -10,8 +10,6 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# The lockfile is written by npm 11; the npm 10 bundled with Node 22 misreads its optional entries.
-RUN npm install -g npm@11 --no-audit --no-fund
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
