@@ -49,3 +49,7 @@ export const newId: IdGenerator = (kind, nowSeconds = Math.floor(Date.now() / 10
 
 export const prefixForItemType = (type: string): string | undefined =>
   (idPrefixes as Record<string, string>)[type]
+
+/** A new id for an item of this type; types without a prefix of their own get message ids. */
+export const mintItemId = (ids: IdGenerator, type: string, nowSeconds: number): string =>
+  ids((type in idPrefixes ? type : 'message') as IdKind, nowSeconds)

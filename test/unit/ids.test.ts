@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { idPrefixes, newId, prefixForItemType } from '../../src/repositories/ids.js'
+import { idPrefixes, mintItemId, newId, prefixForItemType } from '../../src/repositories/ids.js'
 
 describe('newId', () => {
   it('is the prefix, an underscore and 48 lowercase hex characters', () => {
@@ -56,5 +56,12 @@ describe('the prefix table', () => {
       custom_tool_call: 'ctc',
     })
     expect(prefixForItemType('no_such_type')).toBeUndefined()
+  })
+})
+
+describe('mintItemId', () => {
+  it('uses the item type\'s prefix, and message ids for types without one', () => {
+    expect(mintItemId(newId, 'function_call_output', 0)).toMatch(/^fco_00000000[0-9a-f]{40}$/)
+    expect(mintItemId(newId, 'item_reference', 0)).toMatch(/^msg_00000000[0-9a-f]{40}$/)
   })
 })

@@ -3,7 +3,7 @@
 import { and, asc, eq, isNull, lte } from 'drizzle-orm'
 import { AppError, conversationNotFound } from '../../errors.js'
 import { reassignItemId } from '../../items/codec.js'
-import { type IdGenerator, type IdKind, idPrefixes } from '../ids.js'
+import { type IdGenerator, mintItemId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ForkInput, ForkOrigin, Metadata } from '../types.js'
 import type { PgDb } from './client.js'
@@ -17,8 +17,6 @@ const invalidForkPoint = (itemId: string, conversationId: string): AppError =>
 const insertChunk = 1000
 
 export function createPgFork ({ db, ids, now }: { db: PgDb, ids: IdGenerator, now: () => number }) {
-  const mintItemId = (type: string, seconds: number): string =>
-    ids((type in idPrefixes ? type : 'message') as IdKind, seconds)
 
   return async function fork (owner: string, id: string, input: ForkInput): Promise<{ conversation: Conversation, forkedFrom: ForkOrigin }> {
     const explicitMetadata = input.metadata === undefined ? undefined : validateMetadata(input.metadata)
@@ -55,7 +53,7 @@ export function createPgFork ({ db, ids, now }: { db: PgDb, ids: IdGenerator, no
         forkedFromItemId: forkedFrom.itemId,
       }).returning({ pk: conversations.pk })
       const rows = copied.map((item, position) => {
-        const newId = mintItemId(item.type, createdAt)
+        const newId = mintItemId(ids, item.type, createdAt)
         return {
           conversationPk: created!.pk,
           position,

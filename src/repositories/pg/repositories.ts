@@ -5,7 +5,7 @@
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { AppError, conversationNotFound, itemNotFound } from '../../errors.js'
 import { encodeItem } from '../../items/codec.js'
-import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
+import { type IdGenerator, mintItemId, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import { latestPgMigrationMillis, type PgDb } from './client.js'
@@ -62,8 +62,6 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
     return row
   }
 
-  const mintItemId = (type: string, seconds: number): string =>
-    ids((type in idPrefixes ? type : 'message') as IdKind, seconds)
 
   /**
    * Reserves positions for `count` items in a live conversation of `owner` and returns the first
@@ -97,7 +95,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
     }
     const stored: StoredItem[] = []
     const rows = newItems.map((newItem, index) => {
-      const id = newItem.id ?? mintItemId(newItem.type, seconds)
+      const id = newItem.id ?? mintItemId(ids, newItem.type, seconds)
       const { body, full } = encodeItem(id, newItem.item)
       stored.push({ id, type: newItem.type, body, full })
       return { conversationPk, position: first + index, id, type: newItem.type, body, full, createdAt: seconds }

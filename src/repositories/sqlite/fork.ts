@@ -4,7 +4,7 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm'
 import { AppError, conversationNotFound } from '../../errors.js'
 import { reassignItemId } from '../../items/codec.js'
-import { type IdGenerator, type IdKind, idPrefixes } from '../ids.js'
+import { type IdGenerator, mintItemId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ForkInput, ForkOrigin, Metadata } from '../types.js'
 import type { SqliteDb } from './client.js'
@@ -46,8 +46,6 @@ export function createSqliteFork ({ db, ids, now }: { db: SqliteDb, ids: IdGener
     createdAt: p('createdAt'),
   }).prepare()
 
-  const mintItemId = (type: string, seconds: number): string =>
-    ids((type in idPrefixes ? type : 'message') as IdKind, seconds)
 
   return async function fork (owner: string, id: string, input: ForkInput): Promise<{ conversation: Conversation, forkedFrom: ForkOrigin }> {
     const explicitMetadata = input.metadata === undefined ? undefined : validateMetadata(input.metadata)
@@ -77,7 +75,7 @@ export function createSqliteFork ({ db, ids, now }: { db: SqliteDb, ids: IdGener
         forkedFromItemId: forkedFrom.itemId,
       })
       copied.forEach((item, position) => {
-        const newId = mintItemId(item.type, createdAt)
+        const newId = mintItemId(ids, item.type, createdAt)
         insertItem.run({
           conversationPk: created!.pk,
           position,

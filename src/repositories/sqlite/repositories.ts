@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3'
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { AppError, conversationNotFound, itemNotFound } from '../../errors.js'
 import { encodeItem } from '../../items/codec.js'
-import { type IdGenerator, type IdKind, idPrefixes, newId } from '../ids.js'
+import { type IdGenerator, mintItemId, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
 import { latestMigrationMillis, type SqliteDb } from './client.js'
@@ -95,8 +95,6 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
     return row
   }
 
-  const mintItemId = (type: string, seconds: number): string =>
-    ids((type in idPrefixes ? type : 'message') as IdKind, seconds)
 
   /** Inserts items after the conversation's last position; must run inside a transaction. */
   const insertItems = (tx: SqliteDb, conversationPk: number, newItems: NewItem[], nowMs: number): StoredItem[] => {
@@ -117,7 +115,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
     const first = touched!.nextPosition - newItems.length
     const stored: StoredItem[] = []
     const rows = newItems.map((newItem, index) => {
-      const id = newItem.id ?? mintItemId(newItem.type, seconds)
+      const id = newItem.id ?? mintItemId(ids, newItem.type, seconds)
       const { body, full } = encodeItem(id, newItem.item)
       stored.push({ id, type: newItem.type, body, full })
       return { conversationPk, position: first + index, id, type: newItem.type, body, full, createdAt: seconds }
