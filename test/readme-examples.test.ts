@@ -23,6 +23,17 @@ function readmeCurlCalls (heading = '### curl, endpoint by endpoint'): CurlCall[
   return calls
 }
 
+/** Sends one README curl call, with `$NAME` replaced from `vars`, and expects a 200. */
+async function runCurl (call: CurlCall, vars: Record<string, string>): Promise<Response> {
+  const url = call.url.replace(/\$(\w+)/g, (_, name: string) => vars[name] ?? `$${name}`)
+  const response = await fetch(url, {
+    method: call.method,
+    ...(call.body === undefined ? {} : { body: call.body, headers: { 'content-type': 'application/json' } }),
+  })
+  expect({ example: call.comment, status: response.status }).toEqual({ example: call.comment, status: 200 })
+  return response
+}
+
 let server: ListeningServer
 beforeAll(async () => { server = await startServer() })
 afterAll(async () => { await server.close() })
@@ -43,12 +54,7 @@ describe('README curl examples', () => {
     const vars: Record<string, string> = { BASE: server.baseURL }
     const objects: string[] = []
     for (const call of calls) {
-      const url = call.url.replace(/\$(\w+)/g, (_, name: string) => vars[name] ?? `$${name}`)
-      const response = await fetch(url, {
-        method: call.method,
-        ...(call.body === undefined ? {} : { body: call.body, headers: { 'content-type': 'application/json' } }),
-      })
-      expect({ example: call.comment, status: response.status }).toEqual({ example: call.comment, status: 200 })
+      const response = await runCurl(call, vars)
       const body = await response.json() as { id: string, object?: string, type?: string, data?: Array<{ id: string }> }
       objects.push(body.object ?? `item:${body.type}`)
       if (call.url === '$BASE/conversations') vars.CONV = body.id
@@ -74,12 +80,7 @@ describe('README curl examples of the extensions', () => {
     const vars: Record<string, string> = { BASE: server.baseURL, CONV: created.id }
     const answers: unknown[] = []
     for (const call of calls) {
-      const url = call.url.replace(/\$(\w+)/g, (_, name: string) => vars[name] ?? `$${name}`)
-      const response = await fetch(url, {
-        method: call.method,
-        ...(call.body === undefined ? {} : { body: call.body, headers: { 'content-type': 'application/json' } }),
-      })
-      expect({ example: call.comment, status: response.status }).toEqual({ example: call.comment, status: 200 })
+      const response = await runCurl(call, vars)
       answers.push(await response.json())
     }
     expect(answers).toEqual([
