@@ -1,23 +1,19 @@
 // Forking on PostgreSQL: a new conversation whose items are copies of a source's live items up to
 // a fork point, with new ids, in one transaction; the source is only read.
 import { and, asc, eq, isNull, lte } from 'drizzle-orm'
-import { AppError, conversationNotFound } from '../../errors.js'
-import { reassignItemId } from '../../items/codec.js'
-import { type IdGenerator, mintItemId } from '../ids.js'
+import { conversationNotFound } from '../../errors.js'
+import { invalidForkPoint, planFork } from '../fork-plan.js'
+import type { IdGenerator } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
-import type { Conversation, ForkInput, ForkOrigin, Metadata } from '../types.js'
+import type { Conversation, ForkInput, ForkOrigin } from '../types.js'
 import type { PgDb } from './client.js'
 import { storable } from './errors.js'
 import { conversations, items } from './schema.js'
-
-const invalidForkPoint = (itemId: string, conversationId: string): AppError =>
-  new AppError('invalid_value', `Invalid 'item_id': no item with id '${itemId}' was found in conversation '${conversationId}'.`, { param: 'item_id' })
 
 // Rows per INSERT: PostgreSQL binds at most 65535 parameters per statement (7 per item row).
 const insertChunk = 1000
 
 export function createPgFork ({ db, ids, now }: { db: PgDb, ids: IdGenerator, now: () => number }) {
-
   return async function fork (owner: string, id: string, input: ForkInput): Promise<{ conversation: Conversation, forkedFrom: ForkOrigin }> {
     const explicitMetadata = input.metadata === undefined ? undefined : validateMetadata(input.metadata)
     const nowMs = now()
@@ -40,35 +36,13 @@ export function createPgFork ({ db, ids, now }: { db: PgDb, ids: IdGenerator, no
       const copied = await tx.select({ id: items.id, type: items.type, body: items.body, full: items.full }).from(items)
         .where(and(eq(items.conversationPk, from.pk), lte(items.position, upTo), isNull(items.deletedAt)))
         .orderBy(asc(items.position))
-      const metadata = explicitMetadata ?? JSON.parse(from.metadata) as Metadata
-      const forkedFrom: ForkOrigin = { conversationId: id, itemId: copied[copied.length - 1]?.id ?? null }
-      const [created] = await tx.insert(conversations).values({
-        id: newConversationId,
-        owner,
-        createdAt,
-        updatedAt: nowMs,
-        metadata: JSON.stringify(metadata),
-        nextPosition: copied.length,
-        forkedFromConversationId: forkedFrom.conversationId,
-        forkedFromItemId: forkedFrom.itemId,
-      }).returning({ pk: conversations.pk })
-      const rows = copied.map((item, position) => {
-        const newId = mintItemId(ids, item.type, createdAt)
-        return {
-          conversationPk: created!.pk,
-          position,
-          id: newId,
-          type: item.type,
-          // Live items always have a body; the id is rewritten in place, the rest is copied as stored.
-          body: reassignItemId(item.body!, item.id, newId),
-          full: item.full === null ? null : reassignItemId(item.full, item.id, newId),
-          createdAt,
-        }
-      })
+      const plan = planFork({ ids, owner, sourceId: id, sourceMetadata: from.metadata, explicitMetadata, copied, newConversationId, nowMs })
+      const [created] = await tx.insert(conversations).values(plan.conversation).returning({ pk: conversations.pk })
+      const rows = plan.itemRows(created!.pk)
       for (let start = 0; start < rows.length; start += insertChunk) {
         await tx.insert(items).values(rows.slice(start, start + insertChunk))
       }
-      return { conversation: { id: newConversationId, createdAt, metadata }, forkedFrom }
+      return { conversation: { id: newConversationId, createdAt, metadata: plan.metadata }, forkedFrom: plan.forkedFrom }
     }, { isolationLevel: 'repeatable read' })
   }
 }

@@ -2,16 +2,13 @@
 // with new ids, in one IMMEDIATE transaction. The copies are plain rows, so the full-text index
 // follows through its triggers; the source is only read.
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm'
-import { AppError, conversationNotFound } from '../../errors.js'
-import { reassignItemId } from '../../items/codec.js'
-import { type IdGenerator, mintItemId } from '../ids.js'
+import { conversationNotFound } from '../../errors.js'
+import { invalidForkPoint, planFork } from '../fork-plan.js'
+import type { IdGenerator } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
-import type { Conversation, ForkInput, ForkOrigin, Metadata } from '../types.js'
+import type { Conversation, ForkInput, ForkOrigin } from '../types.js'
 import type { SqliteDb } from './client.js'
 import { conversations, items } from './schema.js'
-
-const invalidForkPoint = (itemId: string, conversationId: string): AppError =>
-  new AppError('invalid_value', `Invalid 'item_id': no item with id '${itemId}' was found in conversation '${conversationId}'.`, { param: 'item_id' })
 
 export function createSqliteFork ({ db, ids, now }: { db: SqliteDb, ids: IdGenerator, now: () => number }) {
   const p = sql.placeholder
@@ -46,7 +43,6 @@ export function createSqliteFork ({ db, ids, now }: { db: SqliteDb, ids: IdGener
     createdAt: p('createdAt'),
   }).prepare()
 
-
   return async function fork (owner: string, id: string, input: ForkInput): Promise<{ conversation: Conversation, forkedFrom: ForkOrigin }> {
     const explicitMetadata = input.metadata === undefined ? undefined : validateMetadata(input.metadata)
     const nowMs = now()
@@ -62,32 +58,10 @@ export function createSqliteFork ({ db, ids, now }: { db: SqliteDb, ids: IdGener
         upTo = point.position
       }
       const copied = liveItemsUpTo.all({ pk: from.pk, upTo })
-      const metadata = explicitMetadata ?? JSON.parse(from.metadata) as Metadata
-      const forkedFrom: ForkOrigin = { conversationId: id, itemId: copied[copied.length - 1]?.id ?? null }
-      const [created] = insertConversation.all({
-        id: newConversationId,
-        owner,
-        createdAt,
-        updatedAt: nowMs,
-        metadata: JSON.stringify(metadata),
-        nextPosition: copied.length,
-        forkedFromConversationId: forkedFrom.conversationId,
-        forkedFromItemId: forkedFrom.itemId,
-      })
-      copied.forEach((item, position) => {
-        const newId = mintItemId(ids, item.type, createdAt)
-        insertItem.run({
-          conversationPk: created!.pk,
-          position,
-          id: newId,
-          type: item.type,
-          // Live items always have a body; the id is rewritten in place, the rest is copied as stored.
-          body: reassignItemId(item.body!, item.id, newId),
-          full: item.full === null ? null : reassignItemId(item.full, item.id, newId),
-          createdAt,
-        })
-      })
-      return { conversation: { id: newConversationId, createdAt, metadata }, forkedFrom }
+      const plan = planFork({ ids, owner, sourceId: id, sourceMetadata: from.metadata, explicitMetadata, copied, newConversationId, nowMs })
+      const [created] = insertConversation.all(plan.conversation)
+      for (const row of plan.itemRows(created!.pk)) insertItem.run(row)
+      return { conversation: { id: newConversationId, createdAt, metadata: plan.metadata }, forkedFrom: plan.forkedFrom }
     }, { behavior: 'immediate' })
   }
 }
