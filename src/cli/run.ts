@@ -14,7 +14,7 @@ import { createRetention, type RetentionCounts } from '../lifecycle/retention.js
 import { openRepositories } from '../plugins/database.js'
 import { defaultOwner } from '../plugins/identity.js'
 import type { LifecycleRepository } from '../repositories/lifecycle.js'
-import { isPostgresUrl, migratePg, openPg } from '../repositories/pg/client.js'
+import { isPostgresUrl } from '../repositories/pg/url.js'
 import type { Repositories } from '../repositories/types.js'
 import { migrateSqlite, openSqlite, sqlitePathFromUrl } from '../repositories/sqlite/client.js'
 import { serve } from '../serve.js'
@@ -99,6 +99,7 @@ const commands: Record<string, Command> = {
     async run ({ values }, io) {
       const cfg = config(io, values)
       if (isPostgresUrl(cfg.databaseUrl)) {
+        const { migratePg, openPg } = await import('../repositories/pg/client.js')
         const connection = openPg(cfg.databaseUrl, { poolSize: 1, statementTimeoutMs: 0 })
         try {
           await migratePg(connection)

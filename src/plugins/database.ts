@@ -3,8 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import { isPostgresUrl, migratePg, openPg } from '../repositories/pg/client.js'
-import { createPgRepositories } from '../repositories/pg/repositories.js'
+import { isPostgresUrl } from '../repositories/pg/url.js'
 import { migrateSqlite, openSqlite } from '../repositories/sqlite/client.js'
 import { createSqliteRepositories } from '../repositories/sqlite/repositories.js'
 import type { Repositories } from '../repositories/types.js'
@@ -17,6 +16,12 @@ declare module 'fastify' {
 
 export async function openRepositories (config: Config): Promise<Repositories> {
   if (isPostgresUrl(config.databaseUrl)) {
+    // node-postgres and the PostgreSQL repositories load only for a postgres:// URL: a SQLite
+    // server never pays for them at start-up.
+    const [{ migratePg, openPg }, { createPgRepositories }] = await Promise.all([
+      import('../repositories/pg/client.js'),
+      import('../repositories/pg/repositories.js'),
+    ])
     const connection = openPg(config.databaseUrl, { poolSize: config.pgPoolSize, statementTimeoutMs: config.pgStatementTimeoutMs })
     try {
       if (config.migrateOnStart) await migratePg(connection)

@@ -9,6 +9,9 @@ import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
 import * as schema from './schema.js'
+import { redactPostgresUrl } from './url.js'
+
+export { isPostgresUrl, redactPostgresUrl } from './url.js'
 
 /** Any Drizzle PostgreSQL database over our schema (node-postgres in production, PGlite in tests). */
 export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -25,19 +28,6 @@ export interface PgConnection {
 }
 
 export const pgMigrationsFolder = fileURLToPath(new URL('../../../migrations/pg', import.meta.url))
-
-export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url)
-
-/** The URL without its password, for messages and logs. */
-export function redactPostgresUrl (url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password !== '') parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return 'postgres://(unparsable URL)'
-  }
-}
 
 export function openPg (url: string, options: PgOptions = {}): PgConnection {
   const pool = new pg.Pool({
