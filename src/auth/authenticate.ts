@@ -3,7 +3,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { createApiKeyLookup, type ApiKey } from './api-keys.js'
 import { invalidApiKey, missingApiKey, presentedCredential } from './credentials.js'
-import { createJwtVerifier, looksLikeJwt, type JwtSettings } from './jwt.js'
+import type { JwtSettings } from './jwt.js'
 import { openOwner } from './owner.js'
 
 export interface AuthSettings {
@@ -29,17 +29,21 @@ export function describeAuth (settings: AuthSettings): string[] {
 
 export type Authenticator = (headers: IncomingHttpHeaders) => Promise<string>
 
-export function createAuthenticator (settings: AuthSettings): Authenticator {
+export async function createAuthenticator (settings: AuthSettings): Promise<Authenticator> {
   if (!authEnabled(settings)) return async () => openOwner
   const lookupKey = createApiKeyLookup(settings.apiKeys)
-  const verifyJwt = settings.jwt === null ? null : createJwtVerifier(settings.jwt)
+  const jwtSettings = settings.jwt
+  // jose is loaded only when JWTs are accepted: a server without them starts faster.
+  const jwt = jwtSettings === null
+    ? null
+    : await import('./jwt.js').then(({ createJwtVerifier, looksLikeJwt }) => ({ verify: createJwtVerifier(jwtSettings), looksLikeJwt }))
   return async (headers) => {
     const credential = presentedCredential(headers)
     if (credential === undefined) throw missingApiKey()
     const keyOwner = lookupKey(credential)
     if (keyOwner !== undefined) return keyOwner
-    if (verifyJwt !== null && looksLikeJwt(credential)) {
-      const outcome = await verifyJwt(credential)
+    if (jwt !== null && jwt.looksLikeJwt(credential)) {
+      const outcome = await jwt.verify(credential)
       if ('owner' in outcome) return outcome.owner
       throw invalidApiKey(credential, outcome.rejected)
     }

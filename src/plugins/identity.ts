@@ -33,7 +33,7 @@ async function identity (app: FastifyInstance, { auth, host }: IdentityOptions):
   else if (isLoopbackHost(host)) app.log.info('no authentication configured: every caller shares one owner (loopback only)')
   else app.log.warn({ host }, 'no authentication configured on a non-loopback interface (ALLOW_UNAUTHENTICATED=true): anyone who can reach this server can read and change every conversation')
 
-  const authenticate = createAuthenticator(auth)
+  const authenticate = await createAuthenticator(auth)
   app.decorateRequest('owner', openOwner)
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.auth === false) return
