@@ -1,6 +1,7 @@
 // The published API contract: openapi.yaml served as YAML and JSON, and a reference page at /docs.
 // All open without credentials. The document is parsed on first use, not at boot: parsing the
-// YAML takes a few hundred milliseconds, which would double the time to the first answer.
+// YAML takes a few hundred milliseconds, which would double the time to the first answer; the YAML
+// parser itself is loaded by the first request in this context, not at boot either.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 // Type-only: @fastify/swagger's declarations (operationId in route schemas, the swagger() decorator).
@@ -8,7 +9,6 @@ import type {} from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { parse } from 'yaml'
 
 export const openApiPath = fileURLToPath(new URL('../../openapi.yaml', import.meta.url))
 
@@ -20,8 +20,15 @@ export const docsAssetRoutePrefix = '/docs/'
  * providing the same `swagger()` decorator, lazily; @fastify/swagger-ui depends on that name.
  */
 const lazySwagger = fp(async (app: FastifyInstance, { yamlText }: { yamlText: string }) => {
+  let parse: typeof import('yaml').parse | undefined
+  // Runs before every route of this context (the documents and the UI's), so the decorator below
+  // can stay synchronous, as @fastify/swagger-ui calls it.
+  app.addHook('onRequest', async () => { parse ??= (await import('yaml')).parse })
   let document: Record<string, unknown> | undefined
-  const parsed = (): Record<string, unknown> => (document ??= parse(yamlText) as Record<string, unknown>)
+  const parsed = (): Record<string, unknown> => {
+    if (parse === undefined) throw new Error('the OpenAPI document is parsed while serving a request of the docs context')
+    return (document ??= parse(yamlText) as Record<string, unknown>)
+  }
   app.decorate('swagger', ((options?: { yaml?: boolean }) => options?.yaml === true ? yamlText : parsed()) as never)
 }, { name: '@fastify/swagger', fastify: '5.x' })
 
