@@ -123,6 +123,36 @@ describe('openapi.yaml', () => {
     expect((await app.inject({ url: '/docs/json' })).json()).toEqual(parse(text))
     expect((await app.inject({ url: '/docs/static/swagger-ui-bundle.js' })).statusCode).toBe(200)
   })
+
+  it('serves the page\'s assets as a static file server does: HEAD, revalidation, ranges, the server\'s own 404', async () => {
+    const asset = await app.inject({ url: '/docs/static/swagger-ui.css' })
+    expect(asset.statusCode).toBe(200)
+    expect(asset.headers['content-type']).toBe('text/css; charset=utf-8')
+    const { etag, 'content-length': length } = asset.headers
+    expect(Number(length)).toBe(asset.rawPayload.length)
+    expect(etag).toMatch(/^W\/"/)
+
+    for (const url of ['/docs', '/docs/static/swagger-ui.css']) {
+      const [get, head] = [await app.inject({ url }), await app.inject({ method: 'HEAD', url })]
+      expect({ status: head.statusCode, length: head.headers['content-length'], type: head.headers['content-type'], body: head.body })
+        .toEqual({ status: 200, length: get.headers['content-length'], type: get.headers['content-type'], body: '' })
+    }
+    const unchanged = await app.inject({ url: '/docs/static/swagger-ui.css', headers: { 'if-none-match': etag! } })
+    expect({ status: unchanged.statusCode, etag: unchanged.headers.etag, body: unchanged.body }).toEqual({ status: 304, etag, body: '' })
+    const range = await app.inject({ url: '/docs/static/swagger-ui.css', headers: { range: 'bytes=0-9' } })
+    expect({ status: range.statusCode, range: range.headers['content-range'], body: range.rawPayload }).toEqual({ status: 206, range: `bytes 0-9/${length}`, body: asset.rawPayload.subarray(0, 10) })
+    // The trailing-slash page links its assets relative to itself; the old index URL redirects there.
+    expect((await app.inject({ url: '/docs/' })).body).toContain('./static/swagger-ui.css')
+    const index = await app.inject({ url: '/docs/static/index.html' })
+    expect({ status: index.statusCode, location: index.headers.location }).toEqual({ status: 302, location: '/docs/' })
+
+    for (const [method, url] of [['GET', '/docs/static/nope.js'], ['GET', '/docs/nope'], ['POST', '/docs'], ['DELETE', '/docs/static/swagger-ui.css']] as const) {
+      const missing = await app.inject({ method, url })
+      expect(missing.statusCode, `${method} ${url}`).toBe(404)
+      expect(missing.headers['x-request-id']).toMatch(/^req_/)
+      expect(missing.json()).toEqual({ error: { message: `Invalid URL (${method} ${url})`, type: 'invalid_request_error', param: null, code: null } })
+    }
+  })
 })
 
 describe('the response checker', () => {
