@@ -28,11 +28,18 @@ export async function freePort (): Promise<number> {
   })
 }
 
+export interface StartOptions {
+  startTimeoutMs?: number
+  /** What node runs, in `cwd`: by default the sources through tsx. */
+  args?: string[]
+  cwd?: string
+}
+
 /** Starts the server and resolves once it logs that it listens (rejects if it exits first). */
-export async function startServerProcess (env: Record<string, string>, { startTimeoutMs = 30_000 } = {}): Promise<ServerProcess> {
+export async function startServerProcess (env: Record<string, string>, { startTimeoutMs = 30_000, args = ['--import', 'tsx', 'src/server.ts'], cwd = root }: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
