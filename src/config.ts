@@ -22,6 +22,7 @@ const EnvSchema = Type.Object({
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   SQLITE_SYNCHRONOUS: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('EXTRA'), Type.Literal('OFF')], { default: 'FULL' }),
   SQLITE_BUSY_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  SQLITE_CACHE_SIZE_MB: Type.Integer({ minimum: 1, maximum: 65_536, default: 2 }),
   PG_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   PG_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
@@ -61,6 +62,8 @@ export interface Config {
   migrateOnStart: boolean
   sqliteSynchronous: 'FULL' | 'NORMAL' | 'EXTRA' | 'OFF'
   sqliteBusyTimeoutMs: number
+  /** SQLite's page cache of the server's connection, in MiB. */
+  sqliteCacheSizeMb: number
   /** Connections per process to PostgreSQL (DATABASE_URL=postgres://…). */
   pgPoolSize: number
   /** PostgreSQL statement_timeout in ms; 0 disables it. */
@@ -122,6 +125,7 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     migrateOnStart: converted.MIGRATE_ON_START,
     sqliteSynchronous: converted.SQLITE_SYNCHRONOUS,
     sqliteBusyTimeoutMs: converted.SQLITE_BUSY_TIMEOUT_MS,
+    sqliteCacheSizeMb: converted.SQLITE_CACHE_SIZE_MB,
     pgPoolSize: converted.PG_POOL_SIZE,
     pgStatementTimeoutMs: converted.PG_STATEMENT_TIMEOUT_MS,
     requestTimeoutMs: converted.REQUEST_TIMEOUT_MS,

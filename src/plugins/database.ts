@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { isPostgresUrl } from '../repositories/pg/url.js'
-import { migrateSqlite, openSqlite } from '../repositories/sqlite/client.js'
+import { migrateSqlite, openSqlite, type SqliteDb } from '../repositories/sqlite/client.js'
 import { createSqliteRepositories } from '../repositories/sqlite/repositories.js'
 import type { Repositories } from '../repositories/types.js'
 
@@ -12,6 +12,18 @@ declare module 'fastify' {
   interface FastifyInstance {
     repos: Repositories
   }
+}
+
+/**
+ * The SQLite connection the repositories run on, with the page cache SQLITE_CACHE_SIZE_MB allows.
+ * better-sqlite3 builds SQLite with a 16 MiB cache, which fills up under load whatever the
+ * database's size and counts in the process's memory; pages evicted from it are still in the
+ * operating system's file cache, one read() away.
+ */
+export function openServerSqlite (config: Config): SqliteDb {
+  const db = openSqlite(config.databaseUrl, { synchronous: config.sqliteSynchronous, busyTimeoutMs: config.sqliteBusyTimeoutMs })
+  db.$client.pragma(`cache_size = ${-config.sqliteCacheSizeMb * 1024}`)
+  return db
 }
 
 export async function openRepositories (config: Config): Promise<Repositories> {
@@ -39,7 +51,7 @@ export async function openRepositories (config: Config): Promise<Repositories> {
       },
     })
   }
-  const db = openSqlite(config.databaseUrl, { synchronous: config.sqliteSynchronous, busyTimeoutMs: config.sqliteBusyTimeoutMs })
+  const db = openServerSqlite(config)
   if (config.migrateOnStart) migrateSqlite(db)
   return createSqliteRepositories({ db })
 }

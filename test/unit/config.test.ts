@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       migrateOnStart: true,
       sqliteSynchronous: 'FULL',
       sqliteBusyTimeoutMs: 5000,
+      sqliteCacheSizeMb: 2,
       pgPoolSize: 10,
       pgStatementTimeoutMs: 30_000,
       requestTimeoutMs: 60_000,
@@ -54,6 +55,12 @@ describe('loadConfig', () => {
   it('converts numbers and booleans from text, and treats empty values as unset', () => {
     const config = loadConfig({ PORT: '9000', MIGRATE_ON_START: 'false', MAX_ITEMS_PER_REQUEST: '50', DATABASE_URL: ':memory:', LOG_LEVEL: '' })
     expect(config).toMatchObject({ port: 9000, migrateOnStart: false, maxItemsPerRequest: 50, databaseUrl: ':memory:', logLevel: 'info' })
+  })
+
+  it('reads the SQLite page cache size in MiB, at least 1', () => {
+    expect(loadConfig({ SQLITE_CACHE_SIZE_MB: '64' }).sqliteCacheSizeMb).toBe(64)
+    expect(() => loadConfig({ SQLITE_CACHE_SIZE_MB: '0' })).toThrow(/SQLITE_CACHE_SIZE_MB="0"/)
+    expect(() => loadConfig({ SQLITE_CACHE_SIZE_MB: 'lots' })).toThrow(/SQLITE_CACHE_SIZE_MB="lots"/)
   })
 
   it('ignores variables it does not know', () => {
