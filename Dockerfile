@@ -35,4 +35,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM itself, so in-flight requests finish before exit.
-CMD ["node", "dist/server.js"]
+# The same command as `npm run start:prod` (package.json), flags included; a test keeps them equal.
+CMD ["node", "--max-semi-space-size=4", "dist/server.js"]

@@ -69,11 +69,21 @@ const stopChild = (child) => new Promise((resolve) => {
   child.kill('SIGTERM')
 })
 
+/**
+ * Node's arguments in the command users start the server with: package.json's start:prod (the
+ * Docker image's CMD is the same), node flags included.
+ */
+function serverArguments () {
+  const [command, ...args] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['start:prod'].trim().split(/\s+/)
+  if (command !== 'node') throw new Error(`package.json's start:prod must run node, not ${command}`)
+  return args
+}
+
 /** Starts the production server; resolves once `probePath` answers 200, with the elapsed time. */
 async function startServer (databasePath, probePath) {
   const port = await freePort()
   const started = performance.now()
-  const child = spawn(process.execPath, [join(root, 'dist/server.js')], {
+  const child = spawn(process.execPath, serverArguments(), {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databasePath, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],

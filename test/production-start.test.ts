@@ -1,5 +1,6 @@
 // What the container image runs, outside a container: the compiled build with production
-// dependencies only (`npm ci --omit=dev`), started with `node dist/server.js`, probed over HTTP.
+// dependencies only (`npm ci --omit=dev`), started as `npm run start:prod` and the image's CMD
+// start it (`node <flags> dist/server.js`), probed over HTTP.
 // CI cannot build the image, so this is the test of its contents and start command.
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -12,6 +13,8 @@ const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8')
 const runtimeStage = dockerfile.slice(dockerfile.indexOf(' AS runtime'))
+/** How users start the server (`npm run start:prod`): node, its flags, the entry point. */
+const startProd = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod']!.split(' ')
 
 /** What the runtime stage copies: node_modules (pruned) and dist from the build stage, the rest from the context. */
 function runtimeCopies (): string[] {
@@ -23,7 +26,7 @@ function runtimeCopies (): string[] {
 
 /** Starts the server and resolves with its port once it logs that it listens. */
 function boot (dir: string, env: Record<string, string>): Promise<{ child: ChildProcess, port: number, log: string[] }> {
-  const child = spawn(process.execPath, ['dist/server.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, startProd.slice(1), { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const log: string[] = []
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listen line in 20 s:\n${log.join('\n')}`)), 20_000)
@@ -55,7 +58,10 @@ describe('the production start command', () => {
   it('copies into the image exactly what this test installs, and runs it as the node user', () => {
     expect(runtimeCopies()).toEqual(['dist', 'migrations', 'node_modules', 'openapi.yaml', 'package-lock.json', 'package.json'])
     expect(runtimeStage).toMatch(/^USER node$/m)
-    expect(runtimeStage).toMatch(/^CMD \["node", "dist\/server\.js"\]$/m)
+    // The image starts the server exactly as `npm run start:prod` does, node's flags included.
+    expect(startProd[0]).toBe('node')
+    expect(startProd.at(-1)).toBe('dist/server.js')
+    expect(JSON.parse(/^CMD (\[.*\])$/m.exec(runtimeStage)![1]!)).toEqual(startProd)
     expect(dockerfile).toMatch(/npm prune --omit=dev/)
     expect(runtimeStage).toMatch(/HOST=0\.0\.0\.0/)
     expect(runtimeStage).toMatch(/^EXPOSE 8080$/m)
