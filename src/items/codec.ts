@@ -24,3 +24,6 @@ export function reassignItemId (text: string, oldId: string, newId: string): str
   if (text.startsWith(head)) return `{"id":${JSON.stringify(newId)}${text.slice(head.length)}`
   return JSON.stringify({ ...(JSON.parse(text) as Record<string, unknown>), id: newId })
 }
+
+/** How a string (an item id) appears inside JSON text such as a stored answer: escaped, without its quotes. */
+export const jsonTextOf = (text: string): string => JSON.stringify(text).slice(1, -1)

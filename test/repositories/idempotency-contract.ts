@@ -17,15 +17,15 @@ export function runIdempotencyContract (name: string, make: MakeRepositoriesWith
 
     it('claims a new key once; a second claim sees the in-progress record', async () => {
       expect(await repos.idempotency.claim('alice', 'k1', 'h1', ttl)).toEqual({ claimed: true })
-      expect(await repos.idempotency.claim('alice', 'k1', 'h1', ttl)).toEqual({ claimed: false, record: { requestHash: 'h1', status: null, body: null } })
-      expect(await repos.idempotency.claim('alice', 'k1', 'other', ttl)).toEqual({ claimed: false, record: { requestHash: 'h1', status: null, body: null } })
+      expect(await repos.idempotency.claim('alice', 'k1', 'h1', ttl)).toEqual({ claimed: false, record: { requestHash: 'h1', status: null, body: null, erased: false } })
+      expect(await repos.idempotency.claim('alice', 'k1', 'other', ttl)).toEqual({ claimed: false, record: { requestHash: 'h1', status: null, body: null, erased: false } })
     })
 
     it('stores the answer of a claimed key and returns it to later claims', async () => {
       await repos.idempotency.claim('alice', 'k1', 'h1', ttl)
       await repos.idempotency.complete('alice', 'k1', 200, '{"ok":true}')
-      expect(await repos.idempotency.claim('alice', 'k1', 'h1', ttl)).toEqual({ claimed: false, record: { requestHash: 'h1', status: 200, body: '{"ok":true}' } })
-      expect(await repos.idempotency.find('alice', 'k1')).toEqual({ requestHash: 'h1', status: 200, body: '{"ok":true}' })
+      expect(await repos.idempotency.claim('alice', 'k1', 'h1', ttl)).toEqual({ claimed: false, record: { requestHash: 'h1', status: 200, body: '{"ok":true}', erased: false } })
+      expect(await repos.idempotency.find('alice', 'k1')).toEqual({ requestHash: 'h1', status: 200, body: '{"ok":true}', erased: false })
     })
 
     it('scopes keys by owner', async () => {
@@ -41,14 +41,14 @@ export function runIdempotencyContract (name: string, make: MakeRepositoriesWith
       expect(await repos.idempotency.claim('alice', 'k1', 'h2', ttl)).toEqual({ claimed: true })
       await repos.idempotency.complete('alice', 'k1', 404, '{}')
       await repos.idempotency.release('alice', 'k1')
-      expect(await repos.idempotency.find('alice', 'k1')).toEqual({ requestHash: 'h2', status: 404, body: '{}' })
+      expect(await repos.idempotency.find('alice', 'k1')).toEqual({ requestHash: 'h2', status: 404, body: '{}', erased: false })
     })
 
     it('complete does not overwrite an answer already stored', async () => {
       await repos.idempotency.claim('alice', 'k1', 'h1', ttl)
       await repos.idempotency.complete('alice', 'k1', 200, 'first')
       await repos.idempotency.complete('alice', 'k1', 400, 'second')
-      expect(await repos.idempotency.find('alice', 'k1')).toEqual({ requestHash: 'h1', status: 200, body: 'first' })
+      expect(await repos.idempotency.find('alice', 'k1')).toEqual({ requestHash: 'h1', status: 200, body: 'first', erased: false })
     })
 
     it('forgets records after their time to live, lets the key be claimed again, and purges them', async () => {
@@ -58,13 +58,13 @@ export function runIdempotencyContract (name: string, make: MakeRepositoriesWith
       await repos.idempotency.claim('alice', 'young', 'h1', ttl)
       clock += 30_000
       expect(await repos.idempotency.find('alice', 'old')).toBeUndefined()
-      expect(await repos.idempotency.find('alice', 'young')).toEqual({ requestHash: 'h1', status: null, body: null })
+      expect(await repos.idempotency.find('alice', 'young')).toEqual({ requestHash: 'h1', status: null, body: null, erased: false })
       expect(await repos.idempotency.purgeExpired()).toBe(1)
       expect(await repos.idempotency.purgeExpired()).toBe(0)
       await repos.idempotency.claim('alice', 'young2', 'h', ttl)
       clock += 30_000
       expect(await repos.idempotency.claim('alice', 'young', 'h9', ttl)).toEqual({ claimed: true })
-      expect(await repos.idempotency.find('alice', 'young')).toEqual({ requestHash: 'h9', status: null, body: null })
+      expect(await repos.idempotency.find('alice', 'young')).toEqual({ requestHash: 'h9', status: null, body: null, erased: false })
     })
   })
 }

@@ -11,7 +11,7 @@ import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, 
 import { latestPgMigrationMillis, type PgDb } from './client.js'
 import { pgErrorOf, storable, withPgErrors } from './errors.js'
 import { createPgFork } from './fork.js'
-import { createPgIdempotencyRepository } from './idempotency.js'
+import { createPgIdempotencyRepository, pgAnswerErasure } from './idempotency.js'
 import { createPgLifecycleRepository } from './lifecycle.js'
 import { createPgConversationList } from './list-conversations.js'
 import { conversations, items } from './schema.js'
@@ -154,10 +154,14 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
 
     async delete (owner, id) {
       if (!storable(id) || !storable(owner)) throw conversationNotFound(id)
-      const deleted = await db.update(conversations).set({ deletedAt: now() })
-        .where(liveConversationWhere(owner, id))
-        .returning({ pk: conversations.pk })
-      if (deleted.length === 0) throw conversationNotFound(id)
+      await writeTransaction(async (tx) => {
+        const nowMs = now()
+        const deleted = await tx.update(conversations).set({ deletedAt: nowMs })
+          .where(liveConversationWhere(owner, id))
+          .returning({ pk: conversations.pk })
+        if (deleted.length === 0) throw conversationNotFound(id)
+        await pgAnswerErasure.conversationDeleted(tx, owner, id, nowMs)
+      })
     },
 
     list: createPgConversationList(db),
@@ -219,6 +223,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
           .where(and(eq(items.conversationPk, conversation.pk), eq(items.id, itemId), isNull(items.deletedAt)))
           .returning({ position: items.position })
         if (erased.length === 0) throw itemNotFound(itemId)
+        await pgAnswerErasure.itemDeleted(tx, owner, conversationId, itemId, nowMs)
         return toConversation(conversation)
       })
     },

@@ -6,6 +6,7 @@ import { encodeItem } from '../../items/codec.js'
 import type { ExportFilter, ImportedConversation, LifecycleRepository } from '../lifecycle.js'
 import type { Metadata } from '../types.js'
 import type { SqliteDb } from './client.js'
+import { createSqliteAnswerErasure } from './idempotency.js'
 
 export interface SqliteLifecycleDeps {
   db: SqliteDb
@@ -44,21 +45,23 @@ function dependentRowDeletes (client: SqliteDb['$client']): Array<{ run: (pk: nu
 export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteLifecycleDeps): LifecycleRepository {
   const client = db.$client
   const dependents = dependentRowDeletes(client)
+  const erasure = createSqliteAnswerErasure(client)
   const immediate = <T>(run: () => T): T => client.transaction(run).immediate()
 
   const expire = client.prepare(`
     UPDATE conversations SET deleted_at = @now
-    WHERE pk IN (SELECT pk FROM conversations WHERE deleted_at IS NULL AND updated_at <= @cutoff ORDER BY updated_at LIMIT @limit)`)
+    WHERE pk IN (SELECT pk FROM conversations WHERE deleted_at IS NULL AND updated_at <= @cutoff ORDER BY updated_at LIMIT @limit)
+    RETURNING owner, id`)
 
   const purgeItemsOfDeleted = client.prepare(`
     DELETE FROM items WHERE rowid IN (
       SELECT i.rowid FROM conversations c JOIN items i ON i.conversation_pk = c.pk
       WHERE c.deleted_at IS NOT NULL AND c.deleted_at <= @cutoff LIMIT @limit)`)
   const emptyDeletedConversations = client.prepare(`
-    SELECT pk FROM conversations c
+    SELECT pk, owner, id FROM conversations c
     WHERE c.deleted_at IS NOT NULL AND c.deleted_at <= @cutoff
       AND NOT EXISTS (SELECT 1 FROM items i WHERE i.conversation_pk = c.pk)
-    LIMIT @limit`).pluck()
+    LIMIT @limit`)
   const deleteConversation = client.prepare('DELETE FROM conversations WHERE pk = ?')
 
   const purgeTombstones = client.prepare(`
@@ -95,7 +98,13 @@ export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteL
 
   return {
     async expireConversations (cutoffMs, limit) {
-      return immediate(() => expire.run({ now: now(), cutoff: cutoffMs, limit }).changes)
+      return immediate(() => {
+        const at = now()
+        const expired = expire.all({ now: at, cutoff: cutoffMs, limit }) as Array<{ owner: string, id: string }>
+        // Expiry is a delete: remembered answers about these conversations go with it, as with DELETE.
+        for (const { owner, id } of expired) erasure.conversationDeleted(owner, id, at)
+        return expired.length
+      })
     },
 
     async purgeConversations (cutoffMs, limit) {
@@ -103,8 +112,10 @@ export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteL
         const items = purgeItemsOfDeleted.run({ cutoff: cutoffMs, limit }).changes
         let conversations = 0
         if (items < limit) {
-          for (const pk of emptyDeletedConversations.all({ cutoff: cutoffMs, limit: limit - items }) as number[]) {
+          const at = now()
+          for (const { pk, owner, id } of emptyDeletedConversations.all({ cutoff: cutoffMs, limit: limit - items }) as Array<{ pk: number, owner: string, id: string }>) {
             for (const dependent of dependents) dependent.run(pk)
+            erasure.conversationPurged(owner, id, at)
             conversations += deleteConversation.run(pk).changes
           }
         }

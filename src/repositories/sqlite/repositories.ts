@@ -11,7 +11,7 @@ import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, 
 import { latestMigrationMillis, type SqliteDb } from './client.js'
 import { createSqliteFork } from './fork.js'
 import { createGroupCommitter } from './group-commit.js'
-import { createSqliteIdempotencyRepository } from './idempotency.js'
+import { createSqliteAnswerErasure, createSqliteIdempotencyRepository } from './idempotency.js'
 import { createSqliteLifecycleRepository } from './lifecycle.js'
 import { createSqliteConversationList } from './list-conversations.js'
 import { prepareRaw } from './statements.js'
@@ -125,6 +125,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
   }
 
   const writeGroup = createGroupCommitter(db.$client)
+  const erasure = createSqliteAnswerErasure(db.$client)
 
   const conversationsRepo: ConversationsRepository = {
     async create (owner, input) {
@@ -156,10 +157,14 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
     },
 
     async delete (owner, id) {
-      const changed = db.update(conversations).set({ deletedAt: now() })
-        .where(and(eq(conversations.id, id), eq(conversations.owner, owner), isNull(conversations.deletedAt)))
-        .run()
-      if (changed.changes === 0) throw conversationNotFound(id)
+      db.transaction((tx) => {
+        const nowMs = now()
+        const changed = tx.update(conversations).set({ deletedAt: nowMs })
+          .where(and(eq(conversations.id, id), eq(conversations.owner, owner), isNull(conversations.deletedAt)))
+          .run()
+        if (changed.changes === 0) throw conversationNotFound(id)
+        erasure.conversationDeleted(owner, id, nowMs)
+      }, { behavior: 'immediate' })
     },
 
     list: createSqliteConversationList(db),
@@ -214,6 +219,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
           .run()
         if (erased.changes === 0) throw itemNotFound(itemId)
         tx.update(conversations).set({ updatedAt: nowMs }).where(eq(conversations.pk, conversation.pk)).run()
+        erasure.itemDeleted(owner, conversationId, itemId, nowMs)
         return toConversation(conversation)
       }, { behavior: 'immediate' })
     },
