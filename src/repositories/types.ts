@@ -29,11 +29,19 @@ export interface StoredItem {
 
 export type Order = 'asc' | 'desc'
 
+/** An item as a reader gets it: its id and its JSON text, with the request's `include` applied. */
+export interface RenderedItem {
+  id: string
+  json: string
+}
+
 export interface ListOptions {
   limit: number
   order: Order
   /** Item id: return items strictly after it in `order`. It may belong to a deleted item. */
   after?: string | undefined
+  /** Include-gated fields to return (the `include` query); none by default. */
+  include?: ReadonlySet<string> | undefined
 }
 
 export interface Page<T> {
@@ -126,7 +134,7 @@ export interface ItemsRepository {
   /** Appends items after the existing ones, in order, in one transaction. Ids are minted when absent; an id already in the conversation is a `duplicate_item` error. */
   append (owner: string, conversationId: string, items: NewItem[]): Promise<StoredItem[]>
   /** Keyset page of live items. Throws `not_found` for the conversation, `invalid_value` (param `after`) for an id that never was in it. */
-  list (owner: string, conversationId: string, options: ListOptions): Promise<Page<StoredItem>>
+  list (owner: string, conversationId: string, options: ListOptions): Promise<Page<RenderedItem>>
   /** Throws `not_found` for the conversation or for a missing/deleted item. */
   get (owner: string, conversationId: string, itemId: string): Promise<StoredItem>
   /**

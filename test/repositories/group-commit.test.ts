@@ -21,8 +21,9 @@ const message = (text: string, id?: string): NewItem => ({
   type: 'message',
   item: { type: 'message', status: 'completed', content: [{ type: 'input_text', text }], role: 'user' },
 })
-const texts = (items: Array<{ body: string }>): string[] =>
-  items.map((i) => (JSON.parse(i.body) as { content: Array<{ text: string }> }).content[0]!.text)
+/** The message texts of stored items (their body) or listed ones (their JSON as sent). */
+const texts = (items: Array<{ body: string } | { json: string }>): string[] =>
+  items.map((i) => (JSON.parse('body' in i ? i.body : i.json) as { content: Array<{ text: string }> }).content[0]!.text)
 
 const settle = async <T>(promise: Promise<T>): Promise<{ ok: true, value: T } | { ok: false, error: unknown }> =>
   promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }))

@@ -4,10 +4,10 @@
 // strict total order. The unique index on (conversation, item id) is the backstop for duplicates.
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { AppError, conversationNotFound, itemNotFound } from '../../errors.js'
-import { encodeItem } from '../../items/codec.js'
+import { encodeItem, noInclude, renderStored } from '../../items/codec.js'
 import { type IdGenerator, mintItemId, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
-import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
+import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, RenderedItem, Repositories, StoredItem } from '../types.js'
 import { latestPgMigrationMillis, type PgDb } from './client.js'
 import { pgErrorOf, storable, withPgErrors } from './errors.js'
 import { createPgFork } from './fork.js'
@@ -177,7 +177,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
       }, newItems)
     },
 
-    async list (owner, conversationId, { limit, order, after }): Promise<Page<StoredItem>> {
+    async list (owner, conversationId, { limit, order, after, include = noInclude }): Promise<Page<RenderedItem>> {
       // Positions and tombstones never change once written, so the cursor lookup and the page
       // need no shared snapshot.
       const { pk } = await findConversation(db, owner, conversationId)
@@ -196,7 +196,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
         .limit(limit + 1) as StoredItem[]
       const hasMore = rows.length > limit
       if (hasMore) rows.pop()
-      return { data: rows, hasMore }
+      return { data: rows.map((row) => ({ id: row.id, json: renderStored(row, include) })), hasMore }
     },
 
     async get (owner, conversationId, itemId) {

@@ -7,6 +7,7 @@ import type { ExportFilter, ImportedConversation, LifecycleRepository } from '..
 import type { Metadata } from '../types.js'
 import type { SqliteDb } from './client.js'
 import { createSqliteAnswerErasure } from './idempotency.js'
+import { createItemRowWriter } from './item-rows.js'
 
 export interface SqliteLifecycleDeps {
   db: SqliteDb
@@ -80,19 +81,17 @@ export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteL
   const reservePositions = client.prepare(`
     UPDATE conversations SET next_position = next_position + @count, updated_at = max(updated_at, @updatedAt)
     WHERE pk = @pk RETURNING next_position`).pluck()
-  const insertItem = client.prepare(`
-    INSERT INTO items (conversation_pk, position, id, type, body, "full", created_at)
-    VALUES (@pk, @position, @id, @type, @body, @full, @createdAt)`)
+  const itemRows = createItemRowWriter(db)
 
   /** Appends items to a conversation row; must run inside a transaction. */
-  const appendRows = (pk: number, newItems: ImportedConversation['items'], updatedAt: number): void => {
+  const appendRows = (owner: string, pk: number, newItems: ImportedConversation['items'], updatedAt: number): void => {
     if (newItems.length === 0) return
     const next = reservePositions.get({ pk, count: newItems.length, updatedAt }) as number
     const first = next - newItems.length
     const createdAt = Math.floor(now() / 1000)
     newItems.forEach((item, index) => {
-      const { body, full } = encodeItem(item.id, item.item)
-      insertItem.run({ pk, position: first + index, id: item.id, type: item.type, body, full, createdAt })
+      const { body, full, readable } = encodeItem(item.id, item.item)
+      itemRows.insert(owner, { conversationPk: pk, position: first + index, id: item.id, type: item.type, body, full, createdAt }, readable)
     })
   }
 
@@ -165,14 +164,14 @@ export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteL
             updatedAt: input.updatedAt,
             metadata: JSON.stringify(input.metadata),
           })
-          appendRows(Number(lastInsertRowid), input.items, input.updatedAt)
+          appendRows(input.owner, Number(lastInsertRowid), input.items, input.updatedAt)
           return { status: 'created' as const, itemsAdded: input.items.length }
         }
         if (existing.owner !== input.owner) return { status: 'conflict' as const, reason: `conversation '${input.id}' already exists for another owner` }
         if (existing.deleted_at !== null) return { status: 'conflict' as const, reason: `conversation '${input.id}' exists and was deleted` }
         // Ids already held, tombstones included: an item id is never reused in a conversation.
         const missing = input.items.filter((item) => itemIdExists.get(existing.pk, item.id) === undefined)
-        appendRows(existing.pk, missing, input.updatedAt)
+        appendRows(input.owner, existing.pk, missing, input.updatedAt)
         return { status: missing.length === 0 ? 'unchanged' as const : 'merged' as const, itemsAdded: missing.length }
       })
     },
