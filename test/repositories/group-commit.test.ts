@@ -131,6 +131,36 @@ describe('group committer', () => {
     client.close()
   })
 
+  it('runs deferred statements after every write, only for the writes that succeeded', async () => {
+    const client = openFile()
+    client.exec('CREATE TABLE later (n INTEGER NOT NULL, seen INTEGER NOT NULL)')
+    const count = (): number => client.prepare('SELECT count(*) FROM t').pluck().get() as number
+    // Each deferred statement records how many rows of `t` exist when it runs: all of the group's.
+    const deferring = (n: number, fail = false) => (defer: (statements: () => void) => void) => {
+      insert(client, n)()
+      defer(() => { client.prepare('INSERT INTO later (n, seen) VALUES (?, ?)').run(n, count()) })
+      if (fail) throw new Error(`refused ${n}`)
+      return n
+    }
+    const group = createGroupCommitter(client)
+    const outcomes = await Promise.all([1, 2, 3].map(async (n) => settle(group.run(deferring(n, n === 2)))))
+    expect(outcomes).toMatchObject([{ ok: true, value: 1 }, { ok: false, error: { message: 'refused 2' } }, { ok: true, value: 3 }])
+    expect(client.prepare('SELECT n, seen FROM later ORDER BY n').all()).toEqual([{ n: 1, seen: 2 }, { n: 3, seen: 2 }])
+    client.close()
+  })
+
+  it('rejects the whole group, writing nothing, when a deferred statement fails', async () => {
+    const client = openFile()
+    const group = createGroupCommitter(client)
+    const outcomes = await Promise.all([
+      settle(group.run(insert(client, 1))),
+      settle(group.run((defer) => { insert(client, 2)(); defer(insert(client, 1)) })), // violates UNIQUE at the end
+    ])
+    expect(outcomes).toMatchObject([{ ok: false, error: { code: 'SQLITE_CONSTRAINT_UNIQUE' } }, { ok: false, error: { code: 'SQLITE_CONSTRAINT_UNIQUE' } }])
+    expect({ rows: client.prepare('SELECT count(*) FROM t').pluck().get(), inTransaction: client.inTransaction }).toEqual({ rows: 0, inTransaction: false })
+    client.close()
+  })
+
   it('rejects the whole group, writing nothing, when the transaction cannot start', async () => {
     const client = openFile()
     client.pragma('busy_timeout = 0')

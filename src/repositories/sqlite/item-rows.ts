@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm'
 import { searchableText } from '../../items/search-text.js'
 import type { SqliteDb } from './client.js'
+import type { Defer } from './group-commit.js'
 import { ownerToken } from './search.js'
 import { items } from './schema.js'
 import { prepareRaw } from './statements.js'
@@ -23,9 +24,10 @@ export interface ItemRow {
 export interface ItemRowWriter {
   /**
    * Inserts the row and its index entry; `readable` is the object `body` was serialised from
-   * (the body is parsed when it is not given). Must run inside a transaction.
+   * (the body is parsed when it is not given). Must run inside a transaction; inside a group
+   * commit, pass its `defer` so the index entry is written at the end of the group.
    */
-  insert (owner: string, row: ItemRow, readable?: unknown): void
+  insert (owner: string, row: ItemRow, readable?: unknown, defer?: Defer): void
 }
 
 export function createItemRowWriter (db: SqliteDb): ItemRowWriter {
@@ -41,12 +43,14 @@ export function createItemRowWriter (db: SqliteDb): ItemRowWriter {
   let lastOwner = ''
   let lastToken = ''
   return {
-    insert (owner, row, readable) {
+    insert (owner, row, readable, defer) {
       insertItem.run(row as unknown as Record<string, unknown>)
       const text = searchableText(readable ?? JSON.parse(row.body))
       if (text === '') return
       if (owner !== lastOwner) { lastOwner = owner; lastToken = ownerToken(owner) }
-      insertIndexEntry.run({ pk: row.conversationPk, position: row.position, text, owner: lastToken })
+      const entry = { pk: row.conversationPk, position: row.position, text, owner: lastToken }
+      if (defer === undefined) insertIndexEntry.run(entry)
+      else defer(() => { insertIndexEntry.run(entry) })
     },
   }
 }

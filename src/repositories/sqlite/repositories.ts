@@ -10,7 +10,7 @@ import { validateMetadata } from '../metadata.js'
 import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Repositories, StoredItem } from '../types.js'
 import { latestMigrationMillis, type SqliteDb } from './client.js'
 import { createSqliteFork } from './fork.js'
-import { createGroupCommitter } from './group-commit.js'
+import { createGroupCommitter, type Defer } from './group-commit.js'
 import { createSqliteAnswerErasure, createSqliteIdempotencyRepository } from './idempotency.js'
 import { createSqliteLifecycleRepository } from './lifecycle.js'
 import { createSqliteItemReads } from './item-reads.js'
@@ -81,8 +81,8 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
   }
 
 
-  /** Inserts items after the conversation's last position; must run inside a transaction. */
-  const insertItems = (tx: SqliteDb, owner: string, conversationPk: number, newItems: NewItem[], nowMs: number): StoredItem[] => {
+  /** Inserts items after the conversation's last position; must run inside a group transaction. */
+  const insertItems = (tx: SqliteDb, owner: string, conversationPk: number, newItems: NewItem[], nowMs: number, defer: Defer): StoredItem[] => {
     if (newItems.length === 0) return []
     const seconds = Math.floor(nowMs / 1000)
     const supplied = newItems.flatMap((i) => (i.id === undefined ? [] : [i.id]))
@@ -101,7 +101,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
     return newItems.map((newItem, index) => {
       const id = newItem.id ?? mintItemId(ids, newItem.type, seconds)
       const { body, full, readable } = encodeItem(id, newItem.item)
-      itemRows.insert(owner, { conversationPk, position: first + index, id, type: newItem.type, body, full, createdAt: seconds }, readable)
+      itemRows.insert(owner, { conversationPk, position: first + index, id, type: newItem.type, body, full, createdAt: seconds }, readable, defer)
       return { id, type: newItem.type, body, full }
     })
   }
@@ -117,9 +117,9 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
       const createdAt = Math.floor(nowMs / 1000)
       const id = ids('conversation', createdAt)
       // Concurrent creates share one durable commit, as appends do (see group-commit.ts).
-      const created = await writeGroup.run(() => {
+      const created = await writeGroup.run((defer) => {
         const [row] = insertConversation.all({ id, owner, createdAt, updatedAt: nowMs, metadata: JSON.stringify(metadata) })
-        return insertItems(db, owner, row!.pk, input.items ?? [], nowMs)
+        return insertItems(db, owner, row!.pk, input.items ?? [], nowMs, defer)
       })
       return { conversation: { id, createdAt, metadata }, items: created }
     },
@@ -157,9 +157,9 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
   const itemsRepo: ItemsRepository = {
     async append (owner, conversationId, newItems) {
       // Concurrent appends share one durable commit (see group-commit.ts).
-      return writeGroup.run(() => {
+      return writeGroup.run((defer) => {
         const conversation = findConversation(owner, conversationId)
-        return insertItems(db, owner, conversation.pk, newItems, now())
+        return insertItems(db, owner, conversation.pk, newItems, now(), defer)
       })
     },
 
