@@ -22,6 +22,7 @@ const EnvSchema = Type.Object({
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   SQLITE_SYNCHRONOUS: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('EXTRA'), Type.Literal('OFF')], { default: 'FULL' }),
   SQLITE_BUSY_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  SQLITE_CHECKPOINT_INTERVAL_MS: Type.Integer({ minimum: 0, default: 250 }),
   PG_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   PG_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
@@ -61,6 +62,8 @@ export interface Config {
   migrateOnStart: boolean
   sqliteSynchronous: 'FULL' | 'NORMAL' | 'EXTRA' | 'OFF'
   sqliteBusyTimeoutMs: number
+  /** How often a worker thread checkpoints the WAL; 0: SQLite checkpoints inside the committing request. */
+  sqliteCheckpointIntervalMs: number
   /** Connections per process to PostgreSQL (DATABASE_URL=postgres://…). */
   pgPoolSize: number
   /** PostgreSQL statement_timeout in ms; 0 disables it. */
@@ -122,6 +125,7 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     migrateOnStart: converted.MIGRATE_ON_START,
     sqliteSynchronous: converted.SQLITE_SYNCHRONOUS,
     sqliteBusyTimeoutMs: converted.SQLITE_BUSY_TIMEOUT_MS,
+    sqliteCheckpointIntervalMs: converted.SQLITE_CHECKPOINT_INTERVAL_MS,
     pgPoolSize: converted.PG_POOL_SIZE,
     pgStatementTimeoutMs: converted.PG_STATEMENT_TIMEOUT_MS,
     requestTimeoutMs: converted.REQUEST_TIMEOUT_MS,

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { isPostgresUrl, migratePg, openPg } from '../repositories/pg/client.js'
 import { createPgRepositories } from '../repositories/pg/repositories.js'
+import { startBackgroundCheckpoints } from '../repositories/sqlite/checkpointer.js'
 import { migrateSqlite, openSqlite } from '../repositories/sqlite/client.js'
 import { createSqliteRepositories } from '../repositories/sqlite/repositories.js'
 import type { Repositories } from '../repositories/types.js'
@@ -36,7 +37,10 @@ export async function openRepositories (config: Config): Promise<Repositories> {
   }
   const db = openSqlite(config.databaseUrl, { synchronous: config.sqliteSynchronous, busyTimeoutMs: config.sqliteBusyTimeoutMs })
   if (config.migrateOnStart) migrateSqlite(db)
-  return createSqliteRepositories({ db })
+  const repos = createSqliteRepositories({ db })
+  if (db.$client.memory || config.sqliteCheckpointIntervalMs === 0) return repos
+  const checkpoints = startBackgroundCheckpoints(db, { intervalMs: config.sqliteCheckpointIntervalMs, synchronous: config.sqliteSynchronous })
+  return { ...repos, close: async () => { await checkpoints.stop(); await repos.close() } }
 }
 
 async function database (app: FastifyInstance, { config, repos }: { config: Config, repos?: Repositories | undefined }): Promise<void> {

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       migrateOnStart: true,
       sqliteSynchronous: 'FULL',
       sqliteBusyTimeoutMs: 5000,
+      sqliteCheckpointIntervalMs: 250,
       pgPoolSize: 10,
       pgStatementTimeoutMs: 30_000,
       requestTimeoutMs: 60_000,
