@@ -41,6 +41,8 @@ export function startBackgroundCheckpoints (db: SqliteDb, { intervalMs, synchron
   db.$client.pragma(`wal_autocheckpoint = ${backstopPages}`)
   const worker = new Worker(workerSource, {
     eval: true,
+    // The worker holds one connection and a timer: a small heap keeps its memory small.
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16, stackSizeMb: 1 },
     workerData: { path: db.$client.name, intervalMs, synchronous, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
   })
   // A worker that fails leaves the backstop in charge; it must not take the server down.
