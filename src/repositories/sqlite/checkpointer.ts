@@ -51,6 +51,8 @@ export function startBackgroundCheckpoints (db: SqliteDb, { intervalMs, synchron
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
   return {
     async stop () {
+      // Referenced again, or a process with nothing else to do would exit before the worker does.
+      worker.ref()
       worker.postMessage('stop')
       await exited
     },
