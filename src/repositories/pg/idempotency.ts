@@ -4,6 +4,7 @@
 // transactions.
 import { and, eq, isNull, lt, sql } from 'drizzle-orm'
 import { jsonTextOf } from '../../items/codec.js'
+import { toIdempotencyRecord } from '../idempotency-record.js'
 import type { IdempotencyRecord, IdempotencyRepository } from '../types.js'
 import type { PgDb } from './client.js'
 import { storable } from './errors.js'
@@ -16,14 +17,11 @@ const recordColumns = {
   erasedAt: idempotencyKeys.erasedAt,
 }
 
-const toRecord = ({ erasedAt, ...row }: { requestHash: string, status: number | null, body: string | null, erasedAt: number | null }): IdempotencyRecord =>
-  ({ ...row, erased: erasedAt !== null })
-
 export function createPgIdempotencyRepository ({ db, now = Date.now }: { db: PgDb, now?: () => number }): IdempotencyRepository {
   const live = async (owner: string, key: string, at: number): Promise<IdempotencyRecord | undefined> => {
     const [row] = await db.select(recordColumns).from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key), sql`${idempotencyKeys.expiresAt} > ${at}`))
-    return row === undefined ? undefined : toRecord(row)
+    return row === undefined ? undefined : toIdempotencyRecord(row)
   }
 
   return {
@@ -45,7 +43,7 @@ export function createPgIdempotencyRepository ({ db, now = Date.now }: { db: PgD
         if (inserted.length > 0) return { claimed: true as const }
         const [record] = await tx.select(recordColumns).from(idempotencyKeys)
           .where(and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key)))
-        return { claimed: false as const, record: toRecord(record!) }
+        return { claimed: false as const, record: toIdempotencyRecord(record!) }
       })
     },
 

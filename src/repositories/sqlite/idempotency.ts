@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3'
 import { and, eq, isNull, lt, sql } from 'drizzle-orm'
 import { jsonTextOf } from '../../items/codec.js'
+import { toIdempotencyRecord } from '../idempotency-record.js'
 import type { IdempotencyRecord, IdempotencyRepository } from '../types.js'
 import type { SqliteDb } from './client.js'
 import { conversations, idempotencyKeys } from './schema.js'
@@ -21,15 +22,12 @@ const recordColumns = {
   erasedAt: idempotencyKeys.erasedAt,
 }
 
-const toRecord = ({ erasedAt, ...row }: { requestHash: string, status: number | null, body: string | null, erasedAt: number | null }): IdempotencyRecord =>
-  ({ ...row, erased: erasedAt !== null })
-
 export function createSqliteIdempotencyRepository ({ db, now = Date.now }: SqliteIdempotencyDeps): IdempotencyRepository {
   const live = (owner: string, key: string, at: number): IdempotencyRecord | undefined => {
     const row = db.select(recordColumns).from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key), sql`${idempotencyKeys.expiresAt} > ${at}`))
       .get()
-    return row === undefined ? undefined : toRecord(row)
+    return row === undefined ? undefined : toIdempotencyRecord(row)
   }
 
   return {
