@@ -55,6 +55,9 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
   let expectedMigration: number | undefined
   let closed = false
   const latestMigration = (): number => (expectedMigration ??= latestPgMigrationMillis())
+  /** A live conversation's items: `.where(...)` must name the conversation (liveConversationWhere). */
+  const withItems = <T extends Parameters<PgDb['select']>[0]>(columns: T) =>
+    db.select(columns).from(conversations).innerJoin(items, eq(items.conversationPk, conversations.pk))
   const findConversation = async (tx: PgDb, owner: string, id: string): Promise<ConversationRow> => {
     if (!storable(id) || !storable(owner)) throw conversationNotFound(id)
     const [row] = await tx.select(conversationColumns).from(conversations).where(liveConversationWhere(owner, id))
@@ -177,35 +180,39 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
       }, newItems)
     },
 
+    // Reads find the conversation and its items in one round trip; only an empty answer costs a
+    // second one, to tell a missing conversation from an empty page or a missing item.
     async list (owner, conversationId, { limit, order, after, include = noInclude }): Promise<Page<RenderedItem>> {
+      if (!storable(conversationId) || !storable(owner)) throw conversationNotFound(conversationId)
+      const conversation = liveConversationWhere(owner, conversationId)
       // Positions and tombstones never change once written, so the cursor lookup and the page
       // need no shared snapshot.
-      const { pk } = await findConversation(db, owner, conversationId)
       let from = order === 'asc' ? -1 : 2 ** 31 - 1
       if (after !== undefined) {
-        const [cursor] = !storable(after) ? [] : await db.select({ position: items.position }).from(items)
-          .where(and(eq(items.conversationPk, pk), eq(items.id, after)))
+        const [cursor] = !storable(after) ? [] : await withItems({ position: items.position }).where(and(conversation, eq(items.id, after)))
         if (cursor === undefined) {
+          await findConversation(db, owner, conversationId)
           throw new AppError('invalid_value', `Invalid 'after': no item with id '${after}' was found in conversation '${conversationId}'.`, { param: 'after' })
         }
         from = cursor.position
       }
-      const rows = await db.select(itemColumns).from(items)
-        .where(and(eq(items.conversationPk, pk), order === 'asc' ? gt(items.position, from) : lt(items.position, from), isNull(items.deletedAt)))
+      const rows = await withItems(itemColumns)
+        .where(and(conversation, order === 'asc' ? gt(items.position, from) : lt(items.position, from), isNull(items.deletedAt)))
         .orderBy(order === 'asc' ? items.position : sql`${items.position} desc`)
         .limit(limit + 1) as StoredItem[]
+      if (rows.length === 0) await findConversation(db, owner, conversationId)
       const hasMore = rows.length > limit
       if (hasMore) rows.pop()
       return { data: rows.map((row) => ({ id: row.id, json: renderStored(row, include) })), hasMore }
     },
 
     async get (owner, conversationId, itemId) {
-      const { pk } = await findConversation(db, owner, conversationId)
-      if (!storable(itemId)) throw itemNotFound(itemId)
-      const [row] = await db.select(itemColumns).from(items)
-        .where(and(eq(items.conversationPk, pk), eq(items.id, itemId), isNull(items.deletedAt))) as StoredItem[]
-      if (row === undefined) throw itemNotFound(itemId)
-      return row
+      if (!storable(conversationId) || !storable(owner)) throw conversationNotFound(conversationId)
+      const [row] = !storable(itemId) ? [] : await withItems(itemColumns)
+        .where(and(liveConversationWhere(owner, conversationId), eq(items.id, itemId), isNull(items.deletedAt))) as StoredItem[]
+      if (row !== undefined) return row
+      await findConversation(db, owner, conversationId)
+      throw itemNotFound(itemId)
     },
 
     async delete (owner, conversationId, itemId) {
