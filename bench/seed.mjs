@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm'
 import { migrateSqlite, openSqlite } from '../dist/repositories/sqlite/client.js'
 import { conversations, items } from '../dist/repositories/sqlite/schema.js'
+import { createItemRowWriter } from '../dist/repositories/sqlite/item-rows.js'
 import { encodeItem } from '../dist/items/codec.js'
 import { parseInputItems } from '../dist/items/normalize.js'
 import { newId } from '../dist/repositories/ids.js'
@@ -24,9 +25,8 @@ export function seedDatabase (path, { totalItems, totalConversations, small = 10
   const insertConversation = db.insert(conversations).values({
     id: p('id'), owner: p('owner'), createdAt: p('createdAt'), updatedAt: p('updatedAt'), metadata: p('metadata'), nextPosition: p('nextPosition'),
   }).returning({ pk: conversations.pk }).prepare()
-  const insertItem = db.insert(items).values({
-    conversationPk: p('conversationPk'), position: p('position'), id: p('id'), type: p('type'), body: p('body'), full: p('full'), createdAt: p('createdAt'),
-  }).prepare()
+  // The server's own item writer: the row and its full-text index entry.
+  const itemRows = createItemRowWriter(db)
 
   // Normalised once through the server's validator; each stored copy gets its own minted id.
   const templates = parseInputItems(turnItems(400), 400)
@@ -46,8 +46,8 @@ export function seedDatabase (path, { totalItems, totalConversations, small = 10
     for (let position = 0; position < size; position++) {
       const template = templates[(index + position) % templates.length]
       const itemId = newId(template.type, seconds)
-      const { body, full } = encodeItem(itemId, template.item)
-      insertItem.run({ conversationPk: pk, position, id: itemId, type: template.type, body, full, createdAt: seconds })
+      const { body, full, readable } = encodeItem(itemId, template.item)
+      itemRows.insert(owner, { conversationPk: pk, position, id: itemId, type: template.type, body, full, createdAt: seconds }, readable)
       if (index >= 2 && position === size >> 1 && sampleItems.length < 20_000) sampleItems.push({ conversation: id, item: itemId })
     }
     written += size

@@ -23,6 +23,7 @@ const EnvSchema = Type.Object({
   SQLITE_SYNCHRONOUS: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('EXTRA'), Type.Literal('OFF')], { default: 'FULL' }),
   SQLITE_BUSY_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 5000 }),
   SQLITE_CACHE_SIZE_MB: Type.Integer({ minimum: 1, maximum: 65_536, default: 2 }),
+  SQLITE_CHECKPOINT_INTERVAL_MS: Type.Integer({ minimum: 0, default: 250 }),
   PG_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   PG_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
@@ -64,6 +65,8 @@ export interface Config {
   sqliteBusyTimeoutMs: number
   /** SQLite's page cache of the server's connection, in MiB. */
   sqliteCacheSizeMb: number
+  /** How often a worker thread checkpoints the WAL; 0: SQLite checkpoints inside the committing request. */
+  sqliteCheckpointIntervalMs: number
   /** Connections per process to PostgreSQL (DATABASE_URL=postgres://…). */
   pgPoolSize: number
   /** PostgreSQL statement_timeout in ms; 0 disables it. */
@@ -126,6 +129,7 @@ export function loadConfig (env: Record<string, string | undefined> = {}): Confi
     sqliteSynchronous: converted.SQLITE_SYNCHRONOUS,
     sqliteBusyTimeoutMs: converted.SQLITE_BUSY_TIMEOUT_MS,
     sqliteCacheSizeMb: converted.SQLITE_CACHE_SIZE_MB,
+    sqliteCheckpointIntervalMs: converted.SQLITE_CHECKPOINT_INTERVAL_MS,
     pgPoolSize: converted.PG_POOL_SIZE,
     pgStatementTimeoutMs: converted.PG_STATEMENT_TIMEOUT_MS,
     requestTimeoutMs: converted.REQUEST_TIMEOUT_MS,

@@ -30,6 +30,7 @@ export const errorStatus = {
   duplicate_item: 400,
   idempotency_key_reused: 400,
   idempotency_key_in_use: 400,
+  idempotency_key_erased: 400,
   invalid_api_key: 401,
   missing_api_key: 401,
   request_too_large: 413,

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type ListeningServer } from './helpers/server.js'
 
-interface CurlCall { method: string, url: string, body?: string, comment: string }
+interface CurlCall { method: string, url: string, body?: string, headers: Record<string, string>, comment: string }
 
-/** The curl lines of one of the README's curl blocks, with their comments. */
+/** The curl lines of the README's first curl block after `heading` (a heading or any unique line), with their comments. */
 function readmeCurlCalls (heading = '### curl, endpoint by endpoint'): CurlCall[] {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   const section = readme.split(heading)[1]!.split('```bash')[1]!.split('```')[0]!
@@ -18,19 +18,21 @@ function readmeCurlCalls (heading = '### curl, endpoint by endpoint'): CurlCall[
     const method = /-X (\w+)/.exec(line)?.[1] ?? (line.includes(' -d ') ? 'POST' : 'GET')
     const url = /(?:"|\s)(\$BASE[^"\s]*)/.exec(line)![1]!
     const body = /-d '([^']*)'/.exec(line)?.[1]
-    calls.push({ method, url, comment, ...(body === undefined ? {} : { body }) })
+    const headers = Object.fromEntries([...line.matchAll(/-H '([^:']+):\s*([^']*)'/g)].map(([, name, value]) => [name!.toLowerCase(), value!]))
+    calls.push({ method, url, comment, headers, ...(body === undefined ? {} : { body }) })
   }
   return calls
 }
 
-/** Sends one README curl call, with `$NAME` replaced from `vars`, and expects a 200. */
-async function runCurl (call: CurlCall, vars: Record<string, string>): Promise<Response> {
+/** Sends one README curl call, with `$NAME` replaced from `vars`, and expects its status (200 unless told). */
+async function runCurl (call: CurlCall, vars: Record<string, string>, status = 200): Promise<Response> {
   const url = call.url.replace(/\$(\w+)/g, (_, name: string) => vars[name] ?? `$${name}`)
   const response = await fetch(url, {
     method: call.method,
-    ...(call.body === undefined ? {} : { body: call.body, headers: { 'content-type': 'application/json' } }),
+    headers: { ...(call.body === undefined ? {} : { 'content-type': 'application/json' }), ...call.headers },
+    ...(call.body === undefined ? {} : { body: call.body }),
   })
-  expect({ example: call.comment, status: response.status }).toEqual({ example: call.comment, status: 200 })
+  expect({ example: call.comment, status: response.status }).toEqual({ example: call.comment, status })
   return response
 }
 
@@ -88,5 +90,32 @@ describe('README curl examples of the extensions', () => {
       expect.objectContaining({ object: 'list', data: [expect.objectContaining({ conversation_id: created.id, snippet: '<mark>Hello</mark>!' })] }),
       expect.objectContaining({ object: 'conversation', metadata: { branch: 'b' }, forked_from: { conversation_id: created.id, item_id: expect.any(String) } }),
     ])
+  })
+})
+
+describe('README curl example of a retry after a delete', () => {
+  it('refuses the retry with 400 idempotency_key_erased and adds nothing', async () => {
+    const calls = readmeCurlCalls('Send a new request with a new key.')
+    expect(calls.map((c) => `${c.method} ${c.url} ${JSON.stringify(c.headers)}`)).toEqual([
+      'POST $BASE/conversations/$CONV/items {"idempotency-key":"add-1","content-type":"application/json"}',
+      'DELETE $BASE/conversations/$CONV/items/$ITEM {}',
+      'POST $BASE/conversations/$CONV/items {"idempotency-key":"add-1","content-type":"application/json"}',
+    ])
+    const created = await fetch(`${server.baseURL}/conversations`, { method: 'POST' }).then(async (r) => await r.json() as { id: string })
+    const vars: Record<string, string> = { BASE: server.baseURL, CONV: created.id }
+    const added = await (await runCurl(calls[0]!, vars)).json() as { data: Array<{ id: string }> }
+    vars.ITEM = added.data[0]!.id
+    await runCurl(calls[1]!, vars)
+    const retry = await runCurl(calls[2]!, vars, 400)
+    expect(await retry.json()).toEqual({
+      error: {
+        message: 'The answer to the request sent with this Idempotency-Key was erased because content it held has been deleted. The request is not run again; use a new key for a new request.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'idempotency_key_erased',
+      },
+    })
+    const listed = await fetch(`${server.baseURL}/conversations/${created.id}/items`).then(async (r) => await r.json() as { data: unknown[] })
+    expect(listed.data).toEqual([])
   })
 })

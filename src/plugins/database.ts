@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { isPostgresUrl } from '../repositories/pg/url.js'
+import { startBackgroundCheckpoints } from '../repositories/sqlite/checkpointer.js'
 import { migrateSqlite, openSqlite, type SqliteDb } from '../repositories/sqlite/client.js'
 import { createSqliteRepositories } from '../repositories/sqlite/repositories.js'
 import type { Repositories } from '../repositories/types.js'
@@ -53,7 +54,10 @@ export async function openRepositories (config: Config): Promise<Repositories> {
   }
   const db = openServerSqlite(config)
   if (config.migrateOnStart) migrateSqlite(db)
-  return createSqliteRepositories({ db })
+  const repos = createSqliteRepositories({ db })
+  if (db.$client.memory || config.sqliteCheckpointIntervalMs === 0) return repos
+  const checkpoints = startBackgroundCheckpoints(db, { intervalMs: config.sqliteCheckpointIntervalMs, synchronous: config.sqliteSynchronous })
+  return { ...repos, close: async () => { await checkpoints.stop(); await repos.close() } }
 }
 
 async function database (app: FastifyInstance, { config, repos }: { config: Config, repos?: Repositories | undefined }): Promise<void> {

@@ -3,6 +3,9 @@
 // record expires. The same key with another request is a 400 (never a 409, which the SDKs would
 // retry). A duplicate arriving while the first is still running waits for its answer. A 5xx or a
 // retryable 408/409/429 frees the key instead (our writes are transactions: nothing was applied).
+// Each record knows the conversation it is about (the path's, or the one the request created), so
+// deleting that conversation or one of its items erases the stored answer with it; the key then
+// answers a 400 until it expires, never running the request a second time.
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -28,6 +31,10 @@ declare module 'fastify' {
     /** The key this request claimed, until its answer is stored. */
     idempotencyClaim: string | null
   }
+  interface FastifyContextConfig {
+    /** true: a successful answer is a conversation the request created (its `id` is in no path). */
+    createsConversation?: boolean
+  }
 }
 
 export const requestHash = (request: FastifyRequest): string =>
@@ -44,6 +51,22 @@ function keyOf (request: FastifyRequest): string | undefined {
 
 const reused = (): AppError => new AppError('idempotency_key_reused',
   'This Idempotency-Key was already used with a different request. Use a new key for a new request.')
+
+const erased = (): AppError => new AppError('idempotency_key_erased',
+  'The answer to the request sent with this Idempotency-Key was erased because content it held has been deleted. The request is not run again; use a new key for a new request.')
+
+/** The conversation a request addresses: the `conversation_id` of its path, if it has one. */
+function addressedConversation (request: FastifyRequest): string | undefined {
+  const id = (request.params as { conversation_id?: unknown } | undefined)?.conversation_id
+  return typeof id === 'string' ? id : undefined
+}
+
+/** The id of the conversation a successful creating request answered with. */
+function createdConversation (request: FastifyRequest, status: number, text: string): string | undefined {
+  if (status >= 300 || request.routeOptions.config?.createsConversation !== true) return undefined
+  const id = (JSON.parse(text) as { id?: unknown }).id
+  return typeof id === 'string' ? id : undefined
+}
 
 const inUse = (): AppError => new AppError('idempotency_key_in_use',
   'A request with this Idempotency-Key is still being processed, or was interrupted before it answered. Retry later with the same key to get its answer, or use a new key.')
@@ -75,12 +98,13 @@ async function idempotency (app: FastifyInstance, { ttlMs, waitMs }: Idempotency
     const hash = requestHash(request)
     const deadline = Date.now() + waitMs
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-      const claim = await store.claim(request.owner, key, hash, ttlMs)
+      const claim = await store.claim(request.owner, key, hash, ttlMs, addressedConversation(request))
       if (claim.claimed) {
         request.idempotencyClaim = key
         return
       }
       if (claim.record.requestHash !== hash) throw reused()
+      if (claim.record.erased) throw erased()
       if (claim.record.status !== null) return replay(reply, claim.record)
       if (Date.now() >= deadline) throw inUse()
       await sleep(pause)
@@ -93,7 +117,10 @@ async function idempotency (app: FastifyInstance, { ttlMs, waitMs }: Idempotency
     request.idempotencyClaim = null
     try {
       if (reply.statusCode >= 500 || retriedStatuses.has(reply.statusCode)) await store.release(request.owner, key)
-      else await store.complete(request.owner, key, reply.statusCode, Buffer.isBuffer(payload) ? payload.toString('utf8') : String(payload))
+      else {
+        const body = Buffer.isBuffer(payload) ? payload.toString('utf8') : String(payload)
+        await store.complete(request.owner, key, reply.statusCode, body, createdConversation(request, reply.statusCode, body))
+      }
     } catch (err) {
       // The answer still goes out. The key stays "in progress" until it expires, so a retry is
       // refused (idempotency_key_in_use) rather than applied a second time.

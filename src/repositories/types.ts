@@ -29,11 +29,19 @@ export interface StoredItem {
 
 export type Order = 'asc' | 'desc'
 
+/** An item as a reader gets it: its id and its JSON text, with the request's `include` applied. */
+export interface RenderedItem {
+  id: string
+  json: string
+}
+
 export interface ListOptions {
   limit: number
   order: Order
   /** Item id: return items strictly after it in `order`. It may belong to a deleted item. */
   after?: string | undefined
+  /** Include-gated fields to return (the `include` query); none by default. */
+  include?: ReadonlySet<string> | undefined
 }
 
 export interface Page<T> {
@@ -99,7 +107,10 @@ export interface ConversationsRepository {
   get (owner: string, id: string): Promise<Conversation>
   /** Replaces the whole metadata map. Throws `not_found` as get. */
   updateMetadata (owner: string, id: string, metadata: Metadata): Promise<Conversation>
-  /** Soft delete: marks the conversation; its items stay stored but become unreachable. Throws `not_found` as get. */
+  /**
+   * Soft delete: marks the conversation; its items stay stored but become unreachable. In the same
+   * transaction, the owner's remembered Idempotency-Key answers about it are erased. Throws `not_found` as get.
+   */
   delete (owner: string, id: string): Promise<void>
   /** Keyset page of the owner's live conversations by creation. Throws `invalid_value` (param `after`/`before`) for a cursor that never was one of the owner's conversations. */
   list (owner: string, options: ConversationListOptions): Promise<Page<Conversation>>
@@ -123,10 +134,14 @@ export interface ItemsRepository {
   /** Appends items after the existing ones, in order, in one transaction. Ids are minted when absent; an id already in the conversation is a `duplicate_item` error. */
   append (owner: string, conversationId: string, items: NewItem[]): Promise<StoredItem[]>
   /** Keyset page of live items. Throws `not_found` for the conversation, `invalid_value` (param `after`) for an id that never was in it. */
-  list (owner: string, conversationId: string, options: ListOptions): Promise<Page<StoredItem>>
+  list (owner: string, conversationId: string, options: ListOptions): Promise<Page<RenderedItem>>
   /** Throws `not_found` for the conversation or for a missing/deleted item. */
   get (owner: string, conversationId: string, itemId: string): Promise<StoredItem>
-  /** Erases the item's content for good, keeps its position and id as a tombstone; returns the conversation. */
+  /**
+   * Erases the item's content for good, keeps its position and id as a tombstone; returns the
+   * conversation. In the same transaction, the owner's remembered Idempotency-Key answers that hold
+   * the item (and those of the conversation still in progress) are erased.
+   */
   delete (owner: string, conversationId: string, itemId: string): Promise<Conversation>
 }
 
@@ -142,8 +157,13 @@ export interface IdempotencyRecord {
   requestHash: string
   /** null while the first request is still being processed (or if its process died meanwhile). */
   status: number | null
-  /** The response body text, once the first request has been answered. */
+  /** The response body text, once the first request has been answered; null once erased. */
   body: string | null
+  /**
+   * True once the answer was erased because content it held (of a deleted item or conversation) was
+   * deleted. The record stays until it expires, so the request is never run a second time.
+   */
+  erased: boolean
 }
 
 export type IdempotencyClaim =
@@ -154,12 +174,18 @@ export interface IdempotencyRepository {
   /**
    * Atomically reserves `key` for a request (an in-progress record) when the owner has no live
    * record for it, expired records being replaced; otherwise returns the live record untouched.
+   * `conversationId` is the conversation the request addresses (its path), if any: deleting it, or
+   * one of its items, erases the answer, even while the request is still in progress.
    */
-  claim (owner: string, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim>
+  claim (owner: string, key: string, requestHash: string, ttlMs: number, conversationId?: string): Promise<IdempotencyClaim>
   /** The live (unexpired) record, if any. */
   find (owner: string, key: string): Promise<IdempotencyRecord | undefined>
-  /** Stores the response of the claimed request, to be replayed until the record expires. */
-  complete (owner: string, key: string, status: number, body: string): Promise<void>
+  /**
+   * Stores the response of the claimed request, to be replayed until the record expires; an answer
+   * erased meanwhile stays erased. `createdConversationId` names the conversation the request
+   * created, which the answer then belongs to; if it is already deleted, the answer is not kept.
+   */
+  complete (owner: string, key: string, status: number, body: string, createdConversationId?: string): Promise<void>
   /** Forgets an in-progress claim (the request failed without effect), so a retry runs again. */
   release (owner: string, key: string): Promise<void>
   /** Deletes expired records; returns how many. */

@@ -11,6 +11,7 @@ export interface ConversationsRoutesOptions {
 
 export const conversationsRoutes: FastifyPluginAsyncTypebox<ConversationsRoutesOptions> = async (app, { maxItemsPerRequest }) => {
   app.post('/conversations', {
+    config: { createsConversation: true },
     schema: {
       operationId: 'createConversation',
       body: CreateConversationBodySchema,

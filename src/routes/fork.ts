@@ -8,6 +8,7 @@ import { toConversationResource } from './responses.js'
 
 export const forkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/conversations/:conversation_id/fork', {
+    config: { createsConversation: true },
     schema: {
       operationId: 'forkConversation',
       params: ConversationIdParamsSchema,

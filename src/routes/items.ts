@@ -49,7 +49,7 @@ export const itemsRoutes: FastifyPluginAsyncTypebox<ItemsRoutesOptions> = async 
     const include = parseInclude(request.query.include)
     const items = parseInputItems(request.body.items, maxItemsPerRequest)
     const stored = await app.repos.items.append(request.owner, request.params.conversation_id, items)
-    return reply.type(json).send(itemListJson(stored, false, include))
+    return reply.type(json).send(itemListJson(stored.map((item) => ({ id: item.id, json: renderStored(item, include) })), false))
   })
 
   app.get('/conversations/:conversation_id/items', {
@@ -63,8 +63,8 @@ export const itemsRoutes: FastifyPluginAsyncTypebox<ItemsRoutesOptions> = async 
   }, async (request, reply) => {
     const { limit, order, after } = request.query
     const include = parseInclude(request.query.include)
-    const page = await app.repos.items.list(request.owner, request.params.conversation_id, { limit, order, after })
-    return reply.type(json).send(itemListJson(page.data, page.hasMore, include))
+    const page = await app.repos.items.list(request.owner, request.params.conversation_id, { limit, order, after, include })
+    return reply.type(json).send(itemListJson(page.data, page.hasMore))
   })
 
   app.get('/conversations/:conversation_id/items/:item_id', {

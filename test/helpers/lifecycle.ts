@@ -9,6 +9,7 @@ import type { LifecycleRepository } from '../../src/repositories/lifecycle.js'
 import type { Config } from '../../src/config.js'
 import type { AppDeps } from '../../src/app.js'
 import { buildTestApp } from './app.js'
+import { sqliteTraces, type Traces } from './traces.js'
 
 export interface Clock { now: () => number, set: (ms: number) => void, advance: (ms: number) => void }
 
@@ -40,37 +41,12 @@ const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`
 
 /**
  * Fails if any table still holds a trace of the given ids or texts, or if any foreign key dangles.
- * Generic over the schema: every table is read (virtual full-text tables are queried with MATCH, their
- * shadow tables skipped, since FTS segments legitimately keep superseded terms until merged).
+ * Generic over the schema: every table is read (see `sqliteTraces`). Pair it with
+ * `expectTracesInEveryTable` before the purge, so a table the scenario leaves empty cannot hide a leak.
  */
-export function expectNoTraces (db: SqliteDb, traces: { ids: string[], words: string[] }): void {
-  const client = db.$client
-  expect(client.pragma('foreign_key_check')).toEqual([])
-  const tables = client.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string, sql: string }>
-  const virtual = tables.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql))
-  const shadowOf = (name: string): boolean => virtual.some((v) => name.startsWith(`${v.name}_`))
-  const found: string[] = []
-  for (const table of tables) {
-    if (table.name === '__drizzle_migrations' || shadowOf(table.name)) continue
-    if (virtual.includes(table)) {
-      if (/USING\s+fts5/i.test(table.sql)) {
-        for (const word of traces.words) {
-          const hits = client.prepare(`SELECT count(*) FROM ${quote(table.name)} WHERE ${quote(table.name)} MATCH ?`).pluck().get(`"${word}"`) as number
-          if (hits > 0) found.push(`${table.name} matches ${word}`)
-        }
-      }
-      continue
-    }
-    for (const row of client.prepare(`SELECT * FROM ${quote(table.name)}`).raw().iterate() as Iterable<unknown[]>) {
-      for (const value of row) {
-        const text = Buffer.isBuffer(value) ? value.toString('latin1') : String(value)
-        for (const needle of [...traces.ids, ...traces.words]) {
-          if (text.includes(needle)) found.push(`${table.name} holds ${needle}`)
-        }
-      }
-    }
-  }
-  expect(found).toEqual([])
+export function expectNoTraces (db: SqliteDb, traces: Traces): void {
+  expect(db.$client.pragma('foreign_key_check')).toEqual([])
+  expect(sqliteTraces(db, traces)).toEqual({})
 }
 
 /** Row counts of every ordinary table. */

@@ -5,6 +5,7 @@ import { migrateSqlite, openSqlite } from '../../src/repositories/sqlite/client.
 import { createSqliteRepositories } from '../../src/repositories/sqlite/repositories.js'
 import { addItems, buildTestApp, call, createConversation, errorBody, userMessage } from '../helpers/app.js'
 import { day, expectNoTraces, hour, manualClock, openTestStore, tableCounts, type TestStore } from '../helpers/lifecycle.js'
+import { expectTracesInEveryTable, sqliteDataTables, sqliteTraces } from '../helpers/traces.js'
 
 let store: TestStore | undefined
 afterEach(async () => { await store?.app.close(); store = undefined })
@@ -105,24 +106,27 @@ describe('purge', () => {
     expect(tableCounts(store.db)).toMatchObject({ conversations: 1, items: 2 })
   })
 
-  it('leaves no trace of purged data in any table', async () => {
+  it('leaves no trace of purged data in any table, remembered Idempotency-Key answers included', async () => {
     const clock = manualClock()
-    store = await openTestStore(clock, { config: { conversationTtlMs: 10 * day, purgeAfterMs: day } })
+    store = await openTestStore(clock, { config: { conversationTtlMs: 10 * day, purgeAfterMs: day, idempotencyTtlSeconds: 30 * 86_400 } })
     const { app } = store
-    const doomed = await createConversation(app, { metadata: { topic: 'zebracorn' }, items: [userMessage('quokkaphant speaks'), userMessage('second quokkaphant')] })
+    const keyed = async (url: string, payload: object, key: string): Promise<any> =>
+      (await call(app, { method: 'POST', url, payload, headers: { 'idempotency-key': key } })).body
+    const doomed = await keyed('/v1/conversations', { metadata: { topic: 'zebracorn' }, items: [userMessage('quokkaphant speaks')] }, 'create-doomed')
+    await keyed(`/v1/conversations/${doomed.id}/items`, { items: [userMessage('second quokkaphant')] }, 'append-doomed')
     const doomedItems = (await call(app, { method: 'GET', url: `/v1/conversations/${doomed.id}/items` })).body.data.map((i: { id: string }) => i.id)
-    const deletedLater = await createConversation(app, { items: [userMessage('narwhalbee hums')] })
+    const deletedLater = await keyed('/v1/conversations', { items: [userMessage('narwhalbee hums')] }, 'create-deleted-later')
     clock.advance(9 * day)
-    const kept = await createConversation(app, { items: [userMessage('kept wombatross'), userMessage('erased capybarix')] })
-    const keptItems = (await call(app, { method: 'GET', url: `/v1/conversations/${kept.id}/items?order=asc` })).body.data
-    await call(app, { method: 'DELETE', url: `/v1/conversations/${kept.id}/items/${keptItems[1].id}` })
-    await call(app, { method: 'DELETE', url: `/v1/conversations/${deletedLater.id}` })
+    const kept = await createConversation(app, { items: [userMessage('kept wombatross')] })
+    const erased = (await keyed(`/v1/conversations/${kept.id}/items`, { items: [userMessage('erased capybarix')] }, 'append-kept')).data[0]
     const traces = {
-      ids: [doomed.id, deletedLater.id, ...doomedItems, keptItems[1].id],
+      ids: [doomed.id, deletedLater.id, ...doomedItems, erased.id],
       words: ['zebracorn', 'quokkaphant', 'narwhalbee', 'capybarix'],
     }
-    // The check sees soft-deleted data (the tombstone's id is still stored).
-    expect(() => { expectNoTraces(store!.db, traces) }).toThrow()
+    // Every table holds some of it, so none can keep a copy unnoticed.
+    expectTracesInEveryTable(sqliteTraces(store.db, traces), sqliteDataTables(store.db))
+    await call(app, { method: 'DELETE', url: `/v1/conversations/${kept.id}/items/${erased.id}` })
+    await call(app, { method: 'DELETE', url: `/v1/conversations/${deletedLater.id}` })
     clock.advance(day + 1)
     await app.retention.runOnce() // expires `doomed`; purges `deletedLater` and the tombstone
     clock.advance(day)
@@ -130,7 +134,9 @@ describe('purge', () => {
 
     expectNoTraces(store.db, traces)
     expect(tableCounts(store.db)).toMatchObject({ conversations: 1, items: 1 })
-    expect((await call(app, { method: 'GET', url: `/v1/conversations/${kept.id}/items` })).body.data).toEqual([keptItems[0]])
+    expect((await call(app, { method: 'GET', url: `/v1/conversations/${kept.id}/items` })).body.data).toEqual([
+      expect.objectContaining({ content: [expect.objectContaining({ text: 'kept wombatross' })] }),
+    ])
   })
 })
 

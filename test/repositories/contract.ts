@@ -133,7 +133,7 @@ export function runRepositoryContract (name: string, make: MakeRepositories): vo
       const forked = await repos.conversations.fork('alice', conversation.id, { itemId: 'msg_b' })
       expect(forked).toEqual({ conversation: { id: expect.stringMatching(/^conv_[0-9a-f]{48}$/), createdAt: Math.floor(clock / 1000), metadata: { m: 'x' } }, forkedFrom: { conversationId: conversation.id, itemId: 'msg_b' } })
       const copied = (await repos.items.list('alice', forked.conversation.id, { limit: 10, order: 'asc' })).data
-      expect(copied.map((item) => JSON.parse(item.body).content)).toEqual(items.slice(0, 2).map((item) => JSON.parse(item.body).content))
+      expect(copied.map((item) => JSON.parse(item.json).content)).toEqual(items.slice(0, 2).map((item) => JSON.parse(item.body).content))
       expect(ids(copied).some((id) => id.startsWith('msg_') && ['msg_a', 'msg_b'].includes(id))).toBe(false)
       await expectAppError(repos.conversations.fork('bob', conversation.id, {}), 'not_found')
       await expectAppError(repos.conversations.fork('alice', conversation.id, { itemId: 'msg_z' }), 'invalid_value', 'item_id')

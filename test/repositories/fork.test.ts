@@ -44,7 +44,7 @@ describe('fork at scale', () => {
     const source = await repos.items.list('o', id, { limit: 100, order: 'desc' })
     const copy = await repos.items.list('o', conversation.id, { limit: 100, order: 'desc' })
     expect(forkedFrom).toEqual({ conversationId: id, itemId: source.data[0]!.id })
-    expect(copy.data.map((item) => JSON.parse(item.body).content)).toEqual(source.data.map((item) => JSON.parse(item.body).content))
+    expect(copy.data.map((item) => JSON.parse(item.json).content)).toEqual(source.data.map((item) => JSON.parse(item.json).content))
     expect(count('SELECT count(*) FROM items')).toBe(20_000)
     expect(db.$client.prepare('SELECT next_position FROM conversations WHERE id = ?').pluck().get(conversation.id)).toBe(10_000)
     const hits = await repos.search.search('o', { terms: parseSearchQuery('"item 9999"'), limit: 10 })

@@ -21,8 +21,9 @@ const message = (text: string, id?: string): NewItem => ({
   type: 'message',
   item: { type: 'message', status: 'completed', content: [{ type: 'input_text', text }], role: 'user' },
 })
-const texts = (items: Array<{ body: string }>): string[] =>
-  items.map((i) => (JSON.parse(i.body) as { content: Array<{ text: string }> }).content[0]!.text)
+/** The message texts of stored items (their body) or listed ones (their JSON as sent). */
+const texts = (items: Array<{ body: string } | { json: string }>): string[] =>
+  items.map((i) => (JSON.parse('body' in i ? i.body : i.json) as { content: Array<{ text: string }> }).content[0]!.text)
 
 const settle = async <T>(promise: Promise<T>): Promise<{ ok: true, value: T } | { ok: false, error: unknown }> =>
   promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }))
@@ -127,6 +128,36 @@ describe('group committer', () => {
     expect(outcomes[3]).toEqual({ ok: true, value: 2 })
     expect(client.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([1, 3])
     expect(client.inTransaction).toBe(false)
+    client.close()
+  })
+
+  it('runs deferred statements after every write, only for the writes that succeeded', async () => {
+    const client = openFile()
+    client.exec('CREATE TABLE later (n INTEGER NOT NULL, seen INTEGER NOT NULL)')
+    const count = (): number => client.prepare('SELECT count(*) FROM t').pluck().get() as number
+    // Each deferred statement records how many rows of `t` exist when it runs: all of the group's.
+    const deferring = (n: number, fail = false) => (defer: (statements: () => void) => void) => {
+      insert(client, n)()
+      defer(() => { client.prepare('INSERT INTO later (n, seen) VALUES (?, ?)').run(n, count()) })
+      if (fail) throw new Error(`refused ${n}`)
+      return n
+    }
+    const group = createGroupCommitter(client)
+    const outcomes = await Promise.all([1, 2, 3].map(async (n) => settle(group.run(deferring(n, n === 2)))))
+    expect(outcomes).toMatchObject([{ ok: true, value: 1 }, { ok: false, error: { message: 'refused 2' } }, { ok: true, value: 3 }])
+    expect(client.prepare('SELECT n, seen FROM later ORDER BY n').all()).toEqual([{ n: 1, seen: 2 }, { n: 3, seen: 2 }])
+    client.close()
+  })
+
+  it('rejects the whole group, writing nothing, when a deferred statement fails', async () => {
+    const client = openFile()
+    const group = createGroupCommitter(client)
+    const outcomes = await Promise.all([
+      settle(group.run(insert(client, 1))),
+      settle(group.run((defer) => { insert(client, 2)(); defer(insert(client, 1)) })), // violates UNIQUE at the end
+    ])
+    expect(outcomes).toMatchObject([{ ok: false, error: { code: 'SQLITE_CONSTRAINT_UNIQUE' } }, { ok: false, error: { code: 'SQLITE_CONSTRAINT_UNIQUE' } }])
+    expect({ rows: client.prepare('SELECT count(*) FROM t').pluck().get(), inTransaction: client.inTransaction }).toEqual({ rows: 0, inTransaction: false })
     client.close()
   })
 

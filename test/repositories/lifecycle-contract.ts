@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../src/errors.js'
 import type { LifecycleRepository } from '../../src/repositories/lifecycle.js'
-import type { NewItem, Repositories } from '../../src/repositories/types.js'
+import type { NewItem, RenderedItem, Repositories, StoredItem } from '../../src/repositories/types.js'
 import type { MakeRepositories } from './contract.js'
 
 const message = (text: string, id?: string): NewItem => ({
@@ -12,6 +12,8 @@ const message = (text: string, id?: string): NewItem => ({
   item: { type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_text', text }] },
 })
 
+/** A stored item as a page without `include` lists it. */
+const listed = (item: StoredItem): RenderedItem => ({ id: item.id, json: item.body })
 const withId = (text: string, id: string): NewItem & { id: string } => ({ ...message(text, id), id })
 
 async function errorCode (promise: Promise<unknown>): Promise<string | undefined> {
@@ -55,7 +57,7 @@ export function runLifecycleContract (name: string, make: MakeRepositories): voi
       expect(await lifecycle.purgeConversations(deletedAt, 2)).toEqual({ conversations: 0, items: 2 })
       expect(await lifecycle.purgeConversations(deletedAt, 2)).toEqual({ conversations: 1, items: 1 })
       expect(await lifecycle.purgeConversations(deletedAt, 2)).toEqual({ conversations: 0, items: 0 })
-      expect((await repos.items.list('o', kept.conversation.id, { limit: 10, order: 'asc' })).data).toEqual(kept.items)
+      expect((await repos.items.list('o', kept.conversation.id, { limit: 10, order: 'asc' })).data).toEqual(kept.items.map(listed))
       const reused = await lifecycle.importConversation({ id: doomed.conversation.id, owner: 'other', createdAt: 1, updatedAt: clock, metadata: {}, items: [] })
       expect(reused).toEqual({ status: 'created', itemsAdded: 0 })
     })
@@ -65,10 +67,10 @@ export function runLifecycleContract (name: string, make: MakeRepositories): voi
       await repos.items.delete('o', conversation.id, items[1]!.id)
       const list = async (): Promise<unknown> => repos.items.list('o', conversation.id, { limit: 10, order: 'asc', after: items[1]!.id })
       expect(await lifecycle.purgeDeletedItems(clock - 1, 10)).toBe(0)
-      expect(await list()).toEqual({ data: [items[2]], hasMore: false })
+      expect(await list()).toEqual({ data: [listed(items[2]!)], hasMore: false })
       expect(await lifecycle.purgeDeletedItems(clock, 10)).toBe(1)
       expect(await errorCode(list())).toBe('invalid_value')
-      expect((await repos.items.list('o', conversation.id, { limit: 10, order: 'asc' })).data).toEqual([items[0], items[2]])
+      expect((await repos.items.list('o', conversation.id, { limit: 10, order: 'asc' })).data).toEqual([items[0]!, items[2]!].map(listed))
     })
 
     it('lists live conversations in creation order by keyset, with owner and time filters', async () => {

@@ -20,7 +20,7 @@ describe(`postgresql storage (${testBackend})`, () => {
       repos.items.append('o', conversation.id, [message(`b${b}-0`), message(`b${b}-1`), message(`b${b}-2`)])))
     const listed = await repos.items.list('o', conversation.id, { limit: 100, order: 'asc' })
     expect(listed.data).toHaveLength(37)
-    const texts = listed.data.map((i) => (JSON.parse(i.body) as { content: Array<{ text: string }> }).content[0]!.text)
+    const texts = listed.data.map((i) => (JSON.parse(i.json) as { content: Array<{ text: string }> }).content[0]!.text)
     expect(texts[0]).toBe('first')
     // Every batch is contiguous: positions were reserved per transaction, not per row.
     for (const batch of batches) {

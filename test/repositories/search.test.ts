@@ -1,11 +1,13 @@
-// The FTS5 index at the storage level: triggers on every write path, including the hard deletes
-// of a purge, and the backfill of items stored before the index existed.
+// The FTS5 index at the storage level: every write path keeps it exact (the writers index what they
+// insert; triggers follow tombstones and the hard deletes of a purge), and the backfill of items
+// stored before the index existed.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrateSqlite, openSqlite, sqliteMigrationsFolder, type SqliteDb } from '../../src/repositories/sqlite/client.js'
 import { createSqliteRepositories } from '../../src/repositories/sqlite/repositories.js'
 import { ownerToken, toFts5Query } from '../../src/repositories/sqlite/search.js'
+import { searchableText } from '../../src/items/search-text.js'
 import { parseSearchQuery } from '../../src/repositories/search-query.js'
 import type { NewItem, Repositories } from '../../src/repositories/types.js'
 
@@ -70,13 +72,38 @@ describe('items_fts', () => {
 
   it('indexes the items stored before the index existed (migration backfill)', async () => {
     const { conversation } = await repos.conversations.create('o', { items: [message('older quince', 'msg_old')] })
-    db.$client.exec('DROP TRIGGER items_fts_after_insert; DROP TRIGGER items_fts_after_update; DROP TRIGGER items_fts_after_delete; DROP TABLE items_fts')
-    await repos.items.append('o', conversation.id, [message('newer quince', 'msg_new')])
-    const file = readdirSync(sqliteMigrationsFolder).find((name) => name.endsWith('_items_fts.sql'))!
-    const migration = readFileSync(join(sqliteMigrationsFolder, file), 'utf8')
-    for (const statement of migration.split('--> statement-breakpoint')) db.$client.exec(statement)
+    // The database as it was before the index: no FTS table nor triggers, and a row written then.
+    db.$client.exec('DROP TRIGGER items_fts_after_update; DROP TRIGGER items_fts_after_delete; DROP TABLE items_fts')
+    const body = JSON.stringify({ id: 'msg_new', ...message('newer quince').item })
+    db.$client.prepare(`INSERT INTO items (conversation_pk, position, id, type, body, created_at)
+      SELECT pk, 1, 'msg_new', 'message', ?, 1 FROM conversations WHERE id = ?`).run(body, conversation.id)
+    db.$client.prepare('UPDATE conversations SET next_position = 2 WHERE id = ?').run(conversation.id)
+    for (const suffix of ['_items_fts.sql', '_items_fts_indexed_by_writers.sql']) {
+      const file = readdirSync(sqliteMigrationsFolder).find((name) => name.endsWith(suffix))!
+      const migration = readFileSync(join(sqliteMigrationsFolder, file), 'utf8')
+      for (const statement of migration.split('--> statement-breakpoint')) db.$client.exec(statement)
+    }
     const again = createSqliteRepositories({ db })
-    expect((await again.search.search('o', { terms: parseSearchQuery('quince'), limit: 10 })).data.map((hit) => hit.itemId).sort()).toEqual(['msg_new', 'msg_old'])
+    await again.items.append('o', conversation.id, [message('newest quince', 'msg_newest')])
+    expect((await again.search.search('o', { terms: parseSearchQuery('quince'), limit: 10 })).data.map((hit) => hit.itemId).sort()).toEqual(['msg_new', 'msg_newest', 'msg_old'])
+  })
+
+  it('indexes the same text the json_tree trigger did, from the object or the stored body', () => {
+    // The extraction the index used before it moved into the writers, as the oracle.
+    const oracle = db.$client.prepare(`SELECT coalesce((SELECT group_concat(node.value, char(10)) FROM json_tree(?) AS node
+      WHERE node.type = 'text' AND node.key IN ('text', 'refusal', 'arguments', 'output', 'input', 'code')), '')`).pluck()
+    const items: Array<Record<string, unknown>> = [
+      { id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'first ünïcode line\nsecond', annotations: [] }, { type: 'refusal', refusal: 'no' }] },
+      { id: 'fc_1', type: 'function_call', call_id: 'c', name: 'get', arguments: '{"city":"Paris"}' },
+      { id: 'fco_1', type: 'function_call_output', call_id: 'c', output: [{ type: 'input_text', text: 'nested' }] },
+      { id: 'ci_1', type: 'code_interpreter_call', code: 'print(1)', outputs: [{ type: 'logs', logs: 'out' }], container_id: 'x' },
+      { id: 'x_1', type: 'custom', input: ['not', 'a', 'field'], deep: { text: 'deep text', list: [{ output: 'o' }] }, text: 42 },
+      { id: 'e_1', type: 'message', role: 'user', content: [] },
+      { id: 'e_2', type: 'message', role: 'user', content: [{ type: 'input_text', text: '' }] },
+    ]
+    for (const item of items) {
+      expect({ id: item.id, text: searchableText(item) }).toEqual({ id: item.id, text: oracle.get(JSON.stringify(item)) })
+    }
   })
 
   it('tags every index row with its owner\'s token, and scopes by it for any owner string', async () => {

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       sqliteSynchronous: 'FULL',
       sqliteBusyTimeoutMs: 5000,
       sqliteCacheSizeMb: 2,
+      sqliteCheckpointIntervalMs: 250,
       pgPoolSize: 10,
       pgStatementTimeoutMs: 30_000,
       requestTimeoutMs: 60_000,

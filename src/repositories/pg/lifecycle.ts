@@ -6,6 +6,7 @@ import { encodeItem } from '../../items/codec.js'
 import type { ExportFilter, ImportedConversation, LifecycleRepository } from '../lifecycle.js'
 import type { Metadata } from '../types.js'
 import type { PgDb } from './client.js'
+import { pgAnswerErasure } from './idempotency.js'
 
 export interface PgLifecycleDeps {
   db: PgDb
@@ -67,10 +68,19 @@ export function createPgLifecycleRepository ({ db, now = Date.now }: PgLifecycle
 
   return {
     async expireConversations (cutoffMs, limit) {
+      const at = now()
+      // Expiry is a delete: remembered answers about these conversations go with it, in the same
+      // statement. A conversation whose creating request is storing its answer holds a FOR SHARE
+      // lock (see the idempotency repository), so SKIP LOCKED leaves it to the next pass.
       return countOf(db, sql`
-        UPDATE conversations SET deleted_at = ${now()}
-        WHERE pk IN (SELECT pk FROM conversations WHERE deleted_at IS NULL AND updated_at <= ${cutoffMs} ORDER BY updated_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-        RETURNING pk`)
+        WITH expired AS (
+          UPDATE conversations SET deleted_at = ${at}
+          WHERE pk IN (SELECT pk FROM conversations WHERE deleted_at IS NULL AND updated_at <= ${cutoffMs} ORDER BY updated_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+          RETURNING owner, id),
+        erased AS (
+          UPDATE idempotency_keys k SET body = NULL, erased_at = ${at}
+          FROM expired WHERE k.owner = expired.owner AND k.conversation_id = expired.id AND k.erased_at IS NULL)
+        SELECT id FROM expired`)
     },
 
     async purgeConversations (cutoffMs, limit) {
@@ -89,8 +99,10 @@ export function createPgLifecycleRepository ({ db, now = Date.now }: PgLifecycle
             WHERE c.deleted_at IS NOT NULL AND c.deleted_at <= ${cutoffMs}
               AND NOT EXISTS (SELECT 1 FROM items i WHERE i.conversation_pk = c.pk)
             LIMIT ${limit - items}`)
+          const at = now()
           for (const { pk } of empty) {
             for (const remove of deletes) await remove(t, Number(pk))
+            await pgAnswerErasure.conversationPurged(t, Number(pk), at)
             conversations += await countOf(t, sql`DELETE FROM conversations WHERE pk = ${Number(pk)} RETURNING pk`)
           }
         }

@@ -4,14 +4,14 @@
 // strict total order. The unique index on (conversation, item id) is the backstop for duplicates.
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { AppError, conversationNotFound, itemNotFound } from '../../errors.js'
-import { encodeItem } from '../../items/codec.js'
+import { encodeItem, noInclude, renderStored } from '../../items/codec.js'
 import { type IdGenerator, mintItemId, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
-import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
+import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, RenderedItem, Repositories, StoredItem } from '../types.js'
 import { latestPgMigrationMillis, type PgDb } from './client.js'
 import { pgErrorOf, storable, withPgErrors } from './errors.js'
 import { createPgFork } from './fork.js'
-import { createPgIdempotencyRepository } from './idempotency.js'
+import { createPgIdempotencyRepository, pgAnswerErasure } from './idempotency.js'
 import { createPgLifecycleRepository } from './lifecycle.js'
 import { createPgConversationList } from './list-conversations.js'
 import { conversations, items } from './schema.js'
@@ -55,6 +55,9 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
   let expectedMigration: number | undefined
   let closed = false
   const latestMigration = (): number => (expectedMigration ??= latestPgMigrationMillis())
+  /** A live conversation's items: `.where(...)` must name the conversation (liveConversationWhere). */
+  const withItems = <T extends Parameters<PgDb['select']>[0]>(columns: T) =>
+    db.select(columns).from(conversations).innerJoin(items, eq(items.conversationPk, conversations.pk))
   const findConversation = async (tx: PgDb, owner: string, id: string): Promise<ConversationRow> => {
     if (!storable(id) || !storable(owner)) throw conversationNotFound(id)
     const [row] = await tx.select(conversationColumns).from(conversations).where(liveConversationWhere(owner, id))
@@ -154,10 +157,14 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
 
     async delete (owner, id) {
       if (!storable(id) || !storable(owner)) throw conversationNotFound(id)
-      const deleted = await db.update(conversations).set({ deletedAt: now() })
-        .where(liveConversationWhere(owner, id))
-        .returning({ pk: conversations.pk })
-      if (deleted.length === 0) throw conversationNotFound(id)
+      await writeTransaction(async (tx) => {
+        const nowMs = now()
+        const deleted = await tx.update(conversations).set({ deletedAt: nowMs })
+          .where(liveConversationWhere(owner, id))
+          .returning({ pk: conversations.pk })
+        if (deleted.length === 0) throw conversationNotFound(id)
+        await pgAnswerErasure.conversationDeleted(tx, owner, id, nowMs)
+      })
     },
 
     list: createPgConversationList(db),
@@ -173,35 +180,39 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
       }, newItems)
     },
 
-    async list (owner, conversationId, { limit, order, after }): Promise<Page<StoredItem>> {
+    // Reads find the conversation and its items in one round trip; only an empty answer costs a
+    // second one, to tell a missing conversation from an empty page or a missing item.
+    async list (owner, conversationId, { limit, order, after, include = noInclude }): Promise<Page<RenderedItem>> {
+      if (!storable(conversationId) || !storable(owner)) throw conversationNotFound(conversationId)
+      const conversation = liveConversationWhere(owner, conversationId)
       // Positions and tombstones never change once written, so the cursor lookup and the page
       // need no shared snapshot.
-      const { pk } = await findConversation(db, owner, conversationId)
       let from = order === 'asc' ? -1 : 2 ** 31 - 1
       if (after !== undefined) {
-        const [cursor] = !storable(after) ? [] : await db.select({ position: items.position }).from(items)
-          .where(and(eq(items.conversationPk, pk), eq(items.id, after)))
+        const [cursor] = !storable(after) ? [] : await withItems({ position: items.position }).where(and(conversation, eq(items.id, after)))
         if (cursor === undefined) {
+          await findConversation(db, owner, conversationId)
           throw new AppError('invalid_value', `Invalid 'after': no item with id '${after}' was found in conversation '${conversationId}'.`, { param: 'after' })
         }
         from = cursor.position
       }
-      const rows = await db.select(itemColumns).from(items)
-        .where(and(eq(items.conversationPk, pk), order === 'asc' ? gt(items.position, from) : lt(items.position, from), isNull(items.deletedAt)))
+      const rows = await withItems(itemColumns)
+        .where(and(conversation, order === 'asc' ? gt(items.position, from) : lt(items.position, from), isNull(items.deletedAt)))
         .orderBy(order === 'asc' ? items.position : sql`${items.position} desc`)
         .limit(limit + 1) as StoredItem[]
+      if (rows.length === 0) await findConversation(db, owner, conversationId)
       const hasMore = rows.length > limit
       if (hasMore) rows.pop()
-      return { data: rows, hasMore }
+      return { data: rows.map((row) => ({ id: row.id, json: renderStored(row, include) })), hasMore }
     },
 
     async get (owner, conversationId, itemId) {
-      const { pk } = await findConversation(db, owner, conversationId)
-      if (!storable(itemId)) throw itemNotFound(itemId)
-      const [row] = await db.select(itemColumns).from(items)
-        .where(and(eq(items.conversationPk, pk), eq(items.id, itemId), isNull(items.deletedAt))) as StoredItem[]
-      if (row === undefined) throw itemNotFound(itemId)
-      return row
+      if (!storable(conversationId) || !storable(owner)) throw conversationNotFound(conversationId)
+      const [row] = !storable(itemId) ? [] : await withItems(itemColumns)
+        .where(and(liveConversationWhere(owner, conversationId), eq(items.id, itemId), isNull(items.deletedAt))) as StoredItem[]
+      if (row !== undefined) return row
+      await findConversation(db, owner, conversationId)
+      throw itemNotFound(itemId)
     },
 
     async delete (owner, conversationId, itemId) {
@@ -219,6 +230,7 @@ export function createPgRepositories ({ db, ids = newId, now = Date.now, close }
           .where(and(eq(items.conversationPk, conversation.pk), eq(items.id, itemId), isNull(items.deletedAt)))
           .returning({ position: items.position })
         if (erased.length === 0) throw itemNotFound(itemId)
+        await pgAnswerErasure.itemDeleted(tx, owner, conversationId, itemId, nowMs)
         return toConversation(conversation)
       })
     },

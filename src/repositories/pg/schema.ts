@@ -56,12 +56,20 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   /** sha256 of method, path, query and body: the same key must come with the same request. */
   requestHash: text('request_hash').notNull(),
   status: integer('status'),
-  /** The response body as sent (JSON text). */
+  /** The response body as sent (JSON text); null once erased. */
   body: text('body'),
+  /**
+   * Public id of the conversation the answer belongs to: the one in the request's path, or the one
+   * the request created. Deleting or purging that conversation (or one of its items) erases the answer.
+   */
+  conversationId: text('conversation_id'),
+  /** Unix ms when the answer was erased because content it held was deleted; the key is then never run again. */
+  erasedAt: bigint('erased_at', { mode: 'number' }),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   /** Unix ms after which the row is forgotten and purged. */
   expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
 }, (t) => [
   primaryKey({ columns: [t.owner, t.key] }),
   index('idempotency_keys_expires_at').on(t.expiresAt),
+  index('idempotency_keys_conversation').on(t.owner, t.conversationId).where(sql`${t.conversationId} IS NOT NULL`),
 ])

@@ -1,6 +1,6 @@
 // Forking: a new conversation whose items are copies of a source's live items up to a fork point,
-// with new ids, in one IMMEDIATE transaction. The copies are plain rows, so the full-text index
-// follows through its triggers; the source is only read.
+// with new ids, in one IMMEDIATE transaction, each copy indexed for search as it is written; the
+// source is only read.
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm'
 import { conversationNotFound } from '../../errors.js'
 import { invalidForkPoint, planFork } from '../fork-plan.js'
@@ -8,6 +8,7 @@ import type { IdGenerator } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
 import type { Conversation, ForkInput, ForkOrigin } from '../types.js'
 import type { SqliteDb } from './client.js'
+import { createItemRowWriter } from './item-rows.js'
 import { conversations, items } from './schema.js'
 
 export function createSqliteFork ({ db, ids, now }: { db: SqliteDb, ids: IdGenerator, now: () => number }) {
@@ -32,16 +33,8 @@ export function createSqliteFork ({ db, ids, now }: { db: SqliteDb, ids: IdGener
     forkedFromConversationId: p('forkedFromConversationId'),
     forkedFromItemId: p('forkedFromItemId'),
   }).returning({ pk: conversations.pk }).prepare()
-  // One prepared single-row insert run per item: no bound-parameter limit, and per-row cost is tiny.
-  const insertItem = db.insert(items).values({
-    conversationPk: p('conversationPk'),
-    position: p('position'),
-    id: p('id'),
-    type: p('type'),
-    body: p('body'),
-    full: p('full'),
-    createdAt: p('createdAt'),
-  }).prepare()
+  // One prepared single-row insert (and index entry) run per item: no bound-parameter limit.
+  const itemRows = createItemRowWriter(db)
 
   return async function fork (owner: string, id: string, input: ForkInput): Promise<{ conversation: Conversation, forkedFrom: ForkOrigin }> {
     const explicitMetadata = input.metadata === undefined ? undefined : validateMetadata(input.metadata)
@@ -60,7 +53,7 @@ export function createSqliteFork ({ db, ids, now }: { db: SqliteDb, ids: IdGener
       const copied = liveItemsUpTo.all({ pk: from.pk, upTo })
       const plan = planFork({ ids, owner, sourceId: id, sourceMetadata: from.metadata, explicitMetadata, copied, newConversationId, nowMs })
       const [created] = insertConversation.all(plan.conversation)
-      for (const row of plan.itemRows(created!.pk)) insertItem.run(row)
+      for (const row of plan.itemRows(created!.pk)) itemRows.insert(owner, row)
       return { conversation: { id: newConversationId, createdAt, metadata: plan.metadata }, forkedFrom: plan.forkedFrom }
     }, { behavior: 'immediate' })
   }

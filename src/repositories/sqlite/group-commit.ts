@@ -9,15 +9,23 @@
 // event loop cannot take new requests during an fsync, and writes still being received and parsed
 // would each pay their own fsync. The group then lingers while writes keep arriving (a quiet period
 // of `quietMs` without a new one ends it), bounded by `maxWaitMs` and `maxGroupSize`.
+//
+// A write may defer part of its statements to the end of the group (`defer`): they run after every
+// savepoint, still inside the transaction, and only for writes that succeeded. The full-text index
+// uses it: FTS5 flushes its pending terms to a new segment at every savepoint, so indexing inside
+// each write's savepoint wrote one small segment per request.
 import type Database from 'better-sqlite3'
+
+/** Queues statements to run once every write of the group has run, before COMMIT. */
+export type Defer = (statements: () => void) => void
 
 export interface GroupCommitter {
   /** Runs `work` inside the next group transaction; resolves with its result once committed. */
-  run<T> (work: () => T): Promise<T>
+  run<T> (work: (defer: Defer) => T): Promise<T>
 }
 
 interface Pending {
-  work: () => unknown
+  work: (defer: Defer) => unknown
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
 }
@@ -40,18 +48,27 @@ export function createGroupCommitter (client: Database.Database, { maxGroupSize 
   let sizeAtLastCheck = 0
 
   // better-sqlite3 turns a transaction function called inside another into a savepoint.
-  const inSavepoint = client.transaction((work: () => unknown) => work())
+  const inSavepoint = client.transaction((work: (defer: Defer) => unknown, defer: Defer) => work(defer))
 
-  const commitGroup = client.transaction((group: Pending[]): Outcome[] => group.map(({ work }) => {
-    try {
-      return { ok: true, value: inSavepoint(work) }
-    } catch (error) {
-      // SQLite rolled the whole transaction back (disk full, I/O error): abort the group rather
-      // than let the next writes run outside any transaction.
-      if (!client.inTransaction) throw error
-      return { ok: false, value: error }
-    }
-  }))
+  const commitGroup = client.transaction((group: Pending[]): Outcome[] => {
+    const deferred: Array<() => void> = []
+    const outcomes = group.map(({ work }): Outcome => {
+      const own: Array<() => void> = []
+      try {
+        const value = inSavepoint(work, (statements: () => void) => { own.push(statements) })
+        deferred.push(...own)
+        return { ok: true, value }
+      } catch (error) {
+        // SQLite rolled the whole transaction back (disk full, I/O error): abort the group rather
+        // than let the next writes run outside any transaction.
+        if (!client.inTransaction) throw error
+        return { ok: false, value: error }
+      }
+    })
+    // A failure here fails the whole group, as a failed COMMIT would: nothing of it is stored.
+    for (const statements of deferred) statements()
+    return outcomes
+  })
 
   const flush = (): void => {
     const group = queue.length > maxGroupSize ? queue.splice(0, maxGroupSize) : queue
@@ -91,7 +108,7 @@ export function createGroupCommitter (client: Database.Database, { maxGroupSize 
   }
 
   return {
-    run<T> (work: () => T): Promise<T> {
+    run<T> (work: (defer: Defer) => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject })
         schedule()

@@ -6,6 +6,8 @@ import { encodeItem } from '../../items/codec.js'
 import type { ExportFilter, ImportedConversation, LifecycleRepository } from '../lifecycle.js'
 import type { Metadata } from '../types.js'
 import type { SqliteDb } from './client.js'
+import { createSqliteAnswerErasure } from './idempotency.js'
+import { createItemRowWriter } from './item-rows.js'
 
 export interface SqliteLifecycleDeps {
   db: SqliteDb
@@ -44,21 +46,23 @@ function dependentRowDeletes (client: SqliteDb['$client']): Array<{ run: (pk: nu
 export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteLifecycleDeps): LifecycleRepository {
   const client = db.$client
   const dependents = dependentRowDeletes(client)
+  const erasure = createSqliteAnswerErasure(client)
   const immediate = <T>(run: () => T): T => client.transaction(run).immediate()
 
   const expire = client.prepare(`
     UPDATE conversations SET deleted_at = @now
-    WHERE pk IN (SELECT pk FROM conversations WHERE deleted_at IS NULL AND updated_at <= @cutoff ORDER BY updated_at LIMIT @limit)`)
+    WHERE pk IN (SELECT pk FROM conversations WHERE deleted_at IS NULL AND updated_at <= @cutoff ORDER BY updated_at LIMIT @limit)
+    RETURNING owner, id`)
 
   const purgeItemsOfDeleted = client.prepare(`
     DELETE FROM items WHERE rowid IN (
       SELECT i.rowid FROM conversations c JOIN items i ON i.conversation_pk = c.pk
       WHERE c.deleted_at IS NOT NULL AND c.deleted_at <= @cutoff LIMIT @limit)`)
   const emptyDeletedConversations = client.prepare(`
-    SELECT pk FROM conversations c
+    SELECT pk, owner, id FROM conversations c
     WHERE c.deleted_at IS NOT NULL AND c.deleted_at <= @cutoff
       AND NOT EXISTS (SELECT 1 FROM items i WHERE i.conversation_pk = c.pk)
-    LIMIT @limit`).pluck()
+    LIMIT @limit`)
   const deleteConversation = client.prepare('DELETE FROM conversations WHERE pk = ?')
 
   const purgeTombstones = client.prepare(`
@@ -77,25 +81,29 @@ export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteL
   const reservePositions = client.prepare(`
     UPDATE conversations SET next_position = next_position + @count, updated_at = max(updated_at, @updatedAt)
     WHERE pk = @pk RETURNING next_position`).pluck()
-  const insertItem = client.prepare(`
-    INSERT INTO items (conversation_pk, position, id, type, body, "full", created_at)
-    VALUES (@pk, @position, @id, @type, @body, @full, @createdAt)`)
+  const itemRows = createItemRowWriter(db)
 
   /** Appends items to a conversation row; must run inside a transaction. */
-  const appendRows = (pk: number, newItems: ImportedConversation['items'], updatedAt: number): void => {
+  const appendRows = (owner: string, pk: number, newItems: ImportedConversation['items'], updatedAt: number): void => {
     if (newItems.length === 0) return
     const next = reservePositions.get({ pk, count: newItems.length, updatedAt }) as number
     const first = next - newItems.length
     const createdAt = Math.floor(now() / 1000)
     newItems.forEach((item, index) => {
-      const { body, full } = encodeItem(item.id, item.item)
-      insertItem.run({ pk, position: first + index, id: item.id, type: item.type, body, full, createdAt })
+      const { body, full, readable } = encodeItem(item.id, item.item)
+      itemRows.insert(owner, { conversationPk: pk, position: first + index, id: item.id, type: item.type, body, full, createdAt }, readable)
     })
   }
 
   return {
     async expireConversations (cutoffMs, limit) {
-      return immediate(() => expire.run({ now: now(), cutoff: cutoffMs, limit }).changes)
+      return immediate(() => {
+        const at = now()
+        const expired = expire.all({ now: at, cutoff: cutoffMs, limit }) as Array<{ owner: string, id: string }>
+        // Expiry is a delete: remembered answers about these conversations go with it, as with DELETE.
+        for (const { owner, id } of expired) erasure.conversationDeleted(owner, id, at)
+        return expired.length
+      })
     },
 
     async purgeConversations (cutoffMs, limit) {
@@ -103,8 +111,10 @@ export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteL
         const items = purgeItemsOfDeleted.run({ cutoff: cutoffMs, limit }).changes
         let conversations = 0
         if (items < limit) {
-          for (const pk of emptyDeletedConversations.all({ cutoff: cutoffMs, limit: limit - items }) as number[]) {
+          const at = now()
+          for (const { pk, owner, id } of emptyDeletedConversations.all({ cutoff: cutoffMs, limit: limit - items }) as Array<{ pk: number, owner: string, id: string }>) {
             for (const dependent of dependents) dependent.run(pk)
+            erasure.conversationPurged(owner, id, at)
             conversations += deleteConversation.run(pk).changes
           }
         }
@@ -154,14 +164,14 @@ export function createSqliteLifecycleRepository ({ db, now = Date.now }: SqliteL
             updatedAt: input.updatedAt,
             metadata: JSON.stringify(input.metadata),
           })
-          appendRows(Number(lastInsertRowid), input.items, input.updatedAt)
+          appendRows(input.owner, Number(lastInsertRowid), input.items, input.updatedAt)
           return { status: 'created' as const, itemsAdded: input.items.length }
         }
         if (existing.owner !== input.owner) return { status: 'conflict' as const, reason: `conversation '${input.id}' already exists for another owner` }
         if (existing.deleted_at !== null) return { status: 'conflict' as const, reason: `conversation '${input.id}' exists and was deleted` }
         // Ids already held, tombstones included: an item id is never reused in a conversation.
         const missing = input.items.filter((item) => itemIdExists.get(existing.pk, item.id) === undefined)
-        appendRows(existing.pk, missing, input.updatedAt)
+        appendRows(input.owner, existing.pk, missing, input.updatedAt)
         return { status: missing.length === 0 ? 'unchanged' as const : 'merged' as const, itemsAdded: missing.length }
       })
     },

@@ -8,6 +8,7 @@ import type { Statement } from 'better-sqlite3'
 import { AppError } from '../../errors.js'
 import type { Conversation, ConversationListOptions, Metadata, Page } from '../types.js'
 import type { SqliteDb } from './client.js'
+import { opaqueLimit } from './statements.js'
 
 const invalidCursor = (param: 'after' | 'before', id: string): AppError =>
   new AppError('invalid_value', `Invalid '${param}': no conversation with id '${id}' was found.`, { param })
@@ -38,7 +39,7 @@ export function conversationPageSql (owner: string, bounds: Bounds, options: Con
   }
   params.push(options.limit + 1)
   const sql = `SELECT pk, id, created_at AS createdAt, metadata FROM conversations INDEXED BY conversations_owner_live
-    WHERE ${where.join(' AND ')} ORDER BY pk ${ascending ? 'ASC' : 'DESC'} LIMIT ?`
+    WHERE ${where.join(' AND ')} ORDER BY pk ${ascending ? 'ASC' : 'DESC'} LIMIT ${opaqueLimit('?')}`
   return { sql, params, backward }
 }
 

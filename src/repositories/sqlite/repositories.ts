@@ -2,17 +2,19 @@
 // runs in one synchronous IMMEDIATE transaction (never an async callback), and the methods stay
 // async to honour the shared contract.
 import type Database from 'better-sqlite3'
-import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { AppError, conversationNotFound, itemNotFound } from '../../errors.js'
 import { encodeItem } from '../../items/codec.js'
 import { type IdGenerator, mintItemId, newId } from '../ids.js'
 import { validateMetadata } from '../metadata.js'
-import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Page, Repositories, StoredItem } from '../types.js'
+import type { Conversation, ConversationsRepository, ItemsRepository, Metadata, NewItem, Repositories, StoredItem } from '../types.js'
 import { latestMigrationMillis, type SqliteDb } from './client.js'
 import { createSqliteFork } from './fork.js'
-import { createGroupCommitter } from './group-commit.js'
-import { createSqliteIdempotencyRepository } from './idempotency.js'
+import { createGroupCommitter, type Defer } from './group-commit.js'
+import { createSqliteAnswerErasure, createSqliteIdempotencyRepository } from './idempotency.js'
 import { createSqliteLifecycleRepository } from './lifecycle.js'
+import { createSqliteItemReads } from './item-reads.js'
+import { createItemRowWriter } from './item-rows.js'
 import { createSqliteConversationList } from './list-conversations.js'
 import { prepareRaw } from './statements.js'
 import { conversations, items } from './schema.js'
@@ -69,26 +71,9 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
     .where(eq(conversations.pk, p('pk')))
     .returning({ nextPosition: conversations.nextPosition }), ['nextPosition'])
 
-  // One prepared row insert, run per item: building and preparing a multi-row INSERT per call
-  // cost more than the inserts.
-  const insertItem = prepareRaw(db.$client, db.insert(items).values({
-    conversationPk: p('conversationPk'), position: p('position'), id: p('id'), type: p('type'), body: p('body'), full: p('full'), createdAt: p('createdAt'),
-  }), [])
-  const itemColumns = { id: items.id, type: items.type, body: items.body, full: items.full }
-  const itemKeys = Object.keys(itemColumns)
-  const pageAsc = prepareRaw<StoredItem>(db.$client, db.select(itemColumns).from(items)
-    .where(and(eq(items.conversationPk, p('pk')), gt(items.position, p('from')), isNull(items.deletedAt)))
-    .orderBy(items.position).limit(p('limit')), itemKeys)
-  const pageDesc = prepareRaw<StoredItem>(db.$client, db.select(itemColumns).from(items)
-    .where(and(eq(items.conversationPk, p('pk')), lt(items.position, p('from')), isNull(items.deletedAt)))
-    .orderBy(sql`${items.position} desc`).limit(p('limit')), itemKeys)
-  const positionOf = prepareRaw<{ position: number }>(db.$client, db.select({ position: items.position }).from(items)
-    .where(and(eq(items.conversationPk, p('pk')), eq(items.id, p('id')))), ['position'])
-  const liveItem = prepareRaw<StoredItem>(db.$client, db.select(itemColumns).from(items)
-    .where(and(eq(items.conversationPk, p('pk')), eq(items.id, p('id')), isNull(items.deletedAt))), itemKeys)
-  // A read snapshot without Drizzle's per-call transaction objects.
-  const readSnapshot = db.$client.transaction((read: () => unknown) => read()) as unknown as <T>(read: () => T) => T
-
+  // One prepared row insert (and index entry), run per item: building and preparing a multi-row
+  // INSERT per call cost more than the inserts.
+  const itemRows = createItemRowWriter(db)
   const findConversation = (owner: string, id: string): ConversationRow => {
     const row = liveConversation.get({ id, owner })
     if (row === undefined) throw conversationNotFound(id)
@@ -96,8 +81,8 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
   }
 
 
-  /** Inserts items after the conversation's last position; must run inside a transaction. */
-  const insertItems = (tx: SqliteDb, conversationPk: number, newItems: NewItem[], nowMs: number): StoredItem[] => {
+  /** Inserts items after the conversation's last position; must run inside a group transaction. */
+  const insertItems = (tx: SqliteDb, owner: string, conversationPk: number, newItems: NewItem[], nowMs: number, defer: Defer): StoredItem[] => {
     if (newItems.length === 0) return []
     const seconds = Math.floor(nowMs / 1000)
     const supplied = newItems.flatMap((i) => (i.id === undefined ? [] : [i.id]))
@@ -113,18 +98,17 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
     }
     const [touched] = touchConversation.all({ pk: conversationPk, count: newItems.length, updatedAt: nowMs })
     const first = touched!.nextPosition - newItems.length
-    const stored: StoredItem[] = []
-    const rows = newItems.map((newItem, index) => {
+    return newItems.map((newItem, index) => {
       const id = newItem.id ?? mintItemId(ids, newItem.type, seconds)
-      const { body, full } = encodeItem(id, newItem.item)
-      stored.push({ id, type: newItem.type, body, full })
-      return { conversationPk, position: first + index, id, type: newItem.type, body, full, createdAt: seconds }
+      const { body, full, readable } = encodeItem(id, newItem.item)
+      itemRows.insert(owner, { conversationPk, position: first + index, id, type: newItem.type, body, full, createdAt: seconds }, readable, defer)
+      return { id, type: newItem.type, body, full }
     })
-    for (const row of rows) insertItem.run(row)
-    return stored
   }
 
+  const reads = createSqliteItemReads(db, { requireConversation: findConversation })
   const writeGroup = createGroupCommitter(db.$client)
+  const erasure = createSqliteAnswerErasure(db.$client)
 
   const conversationsRepo: ConversationsRepository = {
     async create (owner, input) {
@@ -133,9 +117,9 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
       const createdAt = Math.floor(nowMs / 1000)
       const id = ids('conversation', createdAt)
       // Concurrent creates share one durable commit, as appends do (see group-commit.ts).
-      const created = await writeGroup.run(() => {
+      const created = await writeGroup.run((defer) => {
         const [row] = insertConversation.all({ id, owner, createdAt, updatedAt: nowMs, metadata: JSON.stringify(metadata) })
-        return insertItems(db, row!.pk, input.items ?? [], nowMs)
+        return insertItems(db, owner, row!.pk, input.items ?? [], nowMs, defer)
       })
       return { conversation: { id, createdAt, metadata }, items: created }
     },
@@ -156,10 +140,14 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
     },
 
     async delete (owner, id) {
-      const changed = db.update(conversations).set({ deletedAt: now() })
-        .where(and(eq(conversations.id, id), eq(conversations.owner, owner), isNull(conversations.deletedAt)))
-        .run()
-      if (changed.changes === 0) throw conversationNotFound(id)
+      db.transaction((tx) => {
+        const nowMs = now()
+        const changed = tx.update(conversations).set({ deletedAt: nowMs })
+          .where(and(eq(conversations.id, id), eq(conversations.owner, owner), isNull(conversations.deletedAt)))
+          .run()
+        if (changed.changes === 0) throw conversationNotFound(id)
+        erasure.conversationDeleted(owner, id, nowMs)
+      }, { behavior: 'immediate' })
     },
 
     list: createSqliteConversationList(db),
@@ -169,39 +157,18 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
   const itemsRepo: ItemsRepository = {
     async append (owner, conversationId, newItems) {
       // Concurrent appends share one durable commit (see group-commit.ts).
-      return writeGroup.run(() => {
+      return writeGroup.run((defer) => {
         const conversation = findConversation(owner, conversationId)
-        return insertItems(db, conversation.pk, newItems, now())
+        return insertItems(db, owner, conversation.pk, newItems, now(), defer)
       })
     },
 
-    async list (owner, conversationId, { limit, order, after }): Promise<Page<StoredItem>> {
-      // With a cursor, one read transaction: the cursor lookup and the page see the same
-      // snapshot. Without one (the hot "latest page" read), the conversation lookup and the page
-      // need no shared snapshot, and BEGIN/COMMIT cost about a tenth of the request.
-      const read = after === undefined ? <T>(work: () => T): T => work() : readSnapshot
-      return read(() => {
-        const { pk } = findConversation(owner, conversationId)
-        let from = order === 'asc' ? -1 : Number.MAX_SAFE_INTEGER
-        if (after !== undefined) {
-          const cursor = positionOf.get({ pk, id: after })
-          if (cursor === undefined) {
-            throw new AppError('invalid_value', `Invalid 'after': no item with id '${after}' was found in conversation '${conversationId}'.`, { param: 'after' })
-          }
-          from = cursor.position
-        }
-        const rows = (order === 'asc' ? pageAsc : pageDesc).all({ pk, from, limit: limit + 1 })
-        const hasMore = rows.length > limit
-        if (hasMore) rows.pop()
-        return { data: rows, hasMore }
-      })
+    async list (owner, conversationId, options) {
+      return reads.list(owner, conversationId, options)
     },
 
     async get (owner, conversationId, itemId) {
-      const { pk } = findConversation(owner, conversationId)
-      const row = liveItem.get({ pk, id: itemId })
-      if (row === undefined) throw itemNotFound(itemId)
-      return row
+      return reads.get(owner, conversationId, itemId)
     },
 
     async delete (owner, conversationId, itemId) {
@@ -214,6 +181,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
           .run()
         if (erased.changes === 0) throw itemNotFound(itemId)
         tx.update(conversations).set({ updatedAt: nowMs }).where(eq(conversations.pk, conversation.pk)).run()
+        erasure.itemDeleted(owner, conversationId, itemId, nowMs)
         return toConversation(conversation)
       }, { behavior: 'immediate' })
     },

@@ -1,7 +1,8 @@
 // Full-text search with SQLite FTS5. The `items_fts` table (migration `*_items_fts.sql`) holds the readable
-// text of each item's `body` and is kept in sync by triggers on `items`, so appends, item deletes
-// (body set to NULL), forks and purges need no code here. Its rowid packs the item's key:
-// conversation_pk * 2^32 + position; its `owner` column holds one token per owner.
+// text of each item's `body`: the item writers (item-rows.ts) index every row they insert, and
+// triggers on `items` drop the entry of an erased item (body set to NULL) or a purged one. Its
+// rowid packs the item's key: conversation_pk * 2^32 + position; its `owner` column holds one
+// token per owner.
 //
 // Dialect boundary: the caller hands over parsed terms (search-query.ts); only this module knows
 // FTS5. A PostgreSQL version keeps a generated `tsvector` column over the same extracted text (or
@@ -12,6 +13,7 @@
 import { AppError } from '../../errors.js'
 import type { Page, SearchHit, SearchRepository, SearchTerm } from '../types.js'
 import type { SqliteDb } from './client.js'
+import { opaqueLimit } from './statements.js'
 
 // Snippet markers that never appear in real text, replaced after HTML-escaping.
 const markStart = '\u0002'
@@ -22,7 +24,7 @@ export function toFts5Query (terms: SearchTerm[]): string {
   return terms.map((term) => `"${term.text.replace(/"/g, '""')}"${term.prefix ? ' *' : ''}`).join(' ')
 }
 
-/** The owner's token in the `owner` column, as the migration's triggers write it ('o' + hex of UTF-8). */
+/** The owner's token in the `owner` column ('o' + hex of UTF-8, as the migration's backfill writes it). */
 export const ownerToken = (owner: string): string => `o${Buffer.from(owner, 'utf8').toString('hex')}`
 
 /** The whole MATCH: the caller's rows only, the terms in the text column only. */
@@ -69,7 +71,7 @@ export function createSqliteSearchRepository (db: SqliteDb): SearchRepository {
     )
     WHERE :first OR score < :score OR (score = :score AND key > CAST(:key AS INTEGER))
     ORDER BY score DESC, key ASC
-    LIMIT :limit`)
+    LIMIT ${opaqueLimit(':limit')}`)
   // Snippets only for the hits of the page, not for every match. The CAST matters: a JS number is
   // bound as REAL, and FTS5 ignores a rowid constraint of that type (every match would come back).
   const snippet = client.prepare(`

@@ -13,12 +13,19 @@ export interface RawStatement<Row> {
 interface BuildsSql { toSQL (): { sql: string, params: unknown[] } }
 
 /**
+ * A LIMIT written as a bare parameter lets SQLite plan with the bound value, so SQLite marks the
+ * statement to be re-prepared (parsed and planned again) on every run that rebinds it: a quarter
+ * of the CPU of a list request. `(? + 0)` is the same limit, opaque to the planner.
+ */
+export const opaqueLimit = (parameter: string): string => `(${parameter} + 0)`
+
+/**
  * Prepares `query` once on the raw connection. `keys` names the selected columns in order (the
  * selection object's keys), so rows come back with the same property names Drizzle would give.
  */
 export function prepareRaw<Row> (client: Database.Database, query: BuildsSql | SQL, keys: readonly string[]): RawStatement<Row> {
   const { sql, params } = (query as BuildsSql).toSQL()
-  const statement = client.prepare(sql)
+  const statement = client.prepare(sql.replace(/ limit \?$/, ` limit ${opaqueLimit('?')}`))
   if (statement.reader) statement.raw(true)
   const binders = params.map(binderOf)
   const bind = (args: Record<string, unknown>): unknown[] => binders.map((binder) => binder(args))
@@ -38,6 +45,26 @@ export function prepareRaw<Row> (client: Database.Database, query: BuildsSql | S
     run (args) {
       statement.run(...bind(args))
     },
+  }
+}
+
+export interface PluckStatement<Value> {
+  get (args: Record<string, unknown>): Value | undefined
+  all (args: Record<string, unknown>): Value[]
+}
+
+/**
+ * Prepares a one-column `query` whose rows come back as bare values: better-sqlite3 builds no
+ * array or object per row, which for a page of 20 items costs more than reading it.
+ */
+export function preparePluck<Value> (client: Database.Database, query: BuildsSql | SQL): PluckStatement<Value> {
+  const { sql, params } = (query as BuildsSql).toSQL()
+  const statement = client.prepare(sql.replace(/ limit \?$/, ` limit ${opaqueLimit('?')}`)).pluck()
+  const binders = params.map(binderOf)
+  const bind = (args: Record<string, unknown>): unknown[] => binders.map((binder) => binder(args))
+  return {
+    get: (args) => statement.get(...bind(args)) as Value | undefined,
+    all: (args) => statement.all(...bind(args)) as Value[],
   }
 }
 
