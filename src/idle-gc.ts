@@ -2,8 +2,8 @@
 // 32 MB, old space with the garbage of request bodies) and keeps it once the load stops: its own
 // memory reducer rarely gets to run in a server process (measured on the benchmark: RSS still
 // 129 MB ten seconds after a load run, 77 MB before it). So, once requests have stopped:
-// - after one quiet second, if the heap grew by 8 MB since the last collection, one full collection
-//   frees the old space's garbage;
+// - after one quiet second, if the heap holds 8 MB more than after the last collection, one full
+//   collection frees the old space's garbage;
 // - after six quiet seconds, if the young generation is still large, one more: V8 shrinks the young
 //   generation in a full collection only once its measure of the allocation rate (the last five
 //   seconds) is low.
@@ -14,8 +14,8 @@ import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'n
 import { runInNewContext } from 'node:vm'
 
 export interface HeapSizes {
-  /** Bytes V8 holds for the whole heap. */
-  total: number
+  /** Bytes of objects in the heap, garbage included until it is collected. */
+  used: number
   /** Bytes V8 holds for the young generation. */
   young: number
 }
@@ -30,7 +30,7 @@ export interface IdleCollectorOptions {
 
 /** At most this many requests in an interval: quiet. */
 const quietRequests = 5
-/** Heap growth (since the last collection) that makes a collection worth it once quiet. */
+/** Heap growth since the last collection (garbage, mostly) that makes a collection worth it once quiet. */
 const minGrowthBytes = 8 * 2 ** 20
 /** Quiet intervals after which V8 may shrink the young generation. */
 const youngShrinkIntervals = 6
@@ -39,7 +39,7 @@ const minYoungBytes = 4 * 2 ** 20
 
 export function v8HeapSizes (): HeapSizes {
   return {
-    total: getHeapStatistics().total_heap_size,
+    used: getHeapStatistics().used_heap_size,
     young: getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0,
   }
 }
@@ -61,7 +61,7 @@ export function exposeCollector (): () => void {
 export function collectWhenIdle (server: Server, { intervalMs = 1000, heapSizes = v8HeapSizes, collect }: IdleCollectorOptions = {}): () => void {
   let requests = 0
   let quietIntervals = 0
-  let totalAfterCollection = 0
+  let usedAfterCollection = 0
   let collector = collect
   const onRequest = (): void => { requests++ }
   server.on('request', onRequest)
@@ -69,7 +69,7 @@ export function collectWhenIdle (server: Server, { intervalMs = 1000, heapSizes 
   const run = (): void => {
     collector ??= exposeCollector()
     collector()
-    totalAfterCollection = heapSizes().total
+    usedAfterCollection = heapSizes().used
   }
   const timer = setInterval(() => {
     const seen = requests
@@ -80,7 +80,7 @@ export function collectWhenIdle (server: Server, { intervalMs = 1000, heapSizes 
     }
     quietIntervals++
     const heap = heapSizes()
-    if (quietIntervals === 1 && heap.total >= totalAfterCollection + minGrowthBytes) run()
+    if (quietIntervals === 1 && heap.used >= usedAfterCollection + minGrowthBytes) run()
     else if (quietIntervals === youngShrinkIntervals && heap.young >= minYoungBytes) run()
   }, intervalMs)
   timer.unref()

@@ -28,7 +28,7 @@ describe('collectWhenIdle', () => {
   }
 
   it('collects once the server is quiet and the heap has grown, never under load', () => {
-    const { collections, requests, stop } = watch({ total: 60 * MB, young: 2 * MB }, { total: 30 * MB, young: 2 * MB })
+    const { collections, requests, stop } = watch({ used: 60 * MB, young: 2 * MB }, { used: 30 * MB, young: 2 * MB })
     for (let i = 0; i < 10; i++) interval(requests, 100)
     expect(collections()).toBe(0)
     interval(requests)
@@ -40,7 +40,7 @@ describe('collectWhenIdle', () => {
   })
 
   it('collects once more after six quiet intervals while the young generation is large', () => {
-    const { collections, requests, stop } = watch({ total: 80 * MB, young: 32 * MB }, { total: 60 * MB, young: 32 * MB })
+    const { collections, requests, stop } = watch({ used: 80 * MB, young: 32 * MB }, { used: 60 * MB, young: 32 * MB })
     interval(requests, 100)
     for (let i = 1; i <= 5; i++) interval(requests)
     expect(collections()).toBe(1)
@@ -56,7 +56,7 @@ describe('collectWhenIdle', () => {
   })
 
   it('counts a few requests an interval (probes, scrapes) as quiet', () => {
-    const { collections, requests, stop } = watch({ total: 60 * MB, young: 2 * MB }, { total: 30 * MB, young: 2 * MB })
+    const { collections, requests, stop } = watch({ used: 60 * MB, young: 2 * MB }, { used: 30 * MB, young: 2 * MB })
     interval(requests, 100)
     interval(requests, 5)
     expect(collections()).toBe(1)
@@ -64,15 +64,15 @@ describe('collectWhenIdle', () => {
   })
 
   it('leaves a heap that has grown less than 8 MB since the last collection alone', () => {
-    const heap = { total: 60 * MB, young: 2 * MB }
-    const { collections, requests, stop } = watch(heap, { total: 30 * MB, young: 2 * MB })
+    const heap = { used: 60 * MB, young: 2 * MB }
+    const { collections, requests, stop } = watch(heap, { used: 30 * MB, young: 2 * MB })
     interval(requests)
     expect(collections()).toBe(1)
-    heap.total = 37 * MB
+    heap.used = 37 * MB
     interval(requests, 100)
     interval(requests)
     expect(collections()).toBe(1)
-    heap.total = 38 * MB
+    heap.used = 38 * MB
     interval(requests, 100)
     interval(requests)
     expect(collections()).toBe(2)
@@ -80,7 +80,7 @@ describe('collectWhenIdle', () => {
   })
 
   it('stops: no more collections, no listener left on the server', () => {
-    const { collections, requests, stop, server } = watch({ total: 60 * MB, young: 32 * MB }, { total: 60 * MB, young: 32 * MB })
+    const { collections, requests, stop, server } = watch({ used: 60 * MB, young: 32 * MB }, { used: 60 * MB, young: 32 * MB })
     expect(server.listenerCount('request')).toBe(1)
     stop()
     expect(server.listenerCount('request')).toBe(0)
