@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { collectWhenIdle, exposeCollector, type HeapSizes } from '../../src/idle-gc.js'
+import { collectionOptions, collectWhenIdle, exposeCollector, type HeapSizes } from '../../src/idle-gc.js'
 
 const MB = 2 ** 20
 
@@ -86,6 +86,14 @@ describe('collectWhenIdle', () => {
     expect(server.listenerCount('request')).toBe(0)
     for (let i = 0; i < 10; i++) interval(requests)
     expect(collections()).toBe(0)
+  })
+})
+
+describe('collectionOptions', () => {
+  it('asks V8 12 and later for a memory-reducing full collection, V8 11 for a plain full one', () => {
+    expect(collectionOptions('11.3.244.8-node.38')).toBeUndefined()
+    expect(collectionOptions('12.4.254.21-node.33')).toEqual({ type: 'major', flavor: 'last-resort' })
+    expect(collectionOptions('13.6.233.10-node.28')).toEqual({ type: 'major', flavor: 'last-resort' })
   })
 })
 
