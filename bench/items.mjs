@@ -19,3 +19,10 @@ export const turnItem = (n) => cycle[n % cycle.length](n)
 
 /** `count` items starting at sequence number `from`. */
 export const turnItems = (count, from = 0) => Array.from({ length: count }, (_, i) => turnItem(from + i))
+
+/** Items per seeded conversation: the two fixed ones (`small`, `large`) first, the rest sharing the remainder evenly. */
+export function conversationSizes ({ totalItems, totalConversations, small, large }) {
+  const rest = totalConversations - 2
+  const restItems = totalItems - small - large
+  return [small, large, ...Array.from({ length: rest }, (_, i) => Math.floor(restItems / rest) + (i < restItems % rest ? 1 : 0))]
+}

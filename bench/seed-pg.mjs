@@ -8,7 +8,7 @@ import { conversations, items } from '../dist/repositories/pg/schema.js'
 import { encodeItem } from '../dist/items/codec.js'
 import { parseInputItems } from '../dist/items/normalize.js'
 import { newId } from '../dist/repositories/ids.js'
-import { turnItems } from './items.mjs'
+import { conversationSizes, turnItems } from './items.mjs'
 
 const owner = 'default'
 
@@ -42,9 +42,7 @@ export async function seedPostgres (url, { totalItems, totalConversations, small
   const templates = parseInputItems(turnItems(400), 400)
   const nowMs = Date.now()
   const seconds = Math.floor(nowMs / 1000)
-  const rest = totalConversations - 2
-  const restItems = totalItems - small - large
-  const sizes = [small, large, ...Array.from({ length: rest }, (_, i) => Math.floor(restItems / rest) + (i < restItems % rest ? 1 : 0))]
+  const sizes = conversationSizes({ totalItems, totalConversations, small, large })
 
   const sampleConversations = []
   const sampleItems = []

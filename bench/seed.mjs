@@ -9,7 +9,7 @@ import { createItemRowWriter } from '../dist/repositories/sqlite/item-rows.js'
 import { encodeItem } from '../dist/items/codec.js'
 import { parseInputItems } from '../dist/items/normalize.js'
 import { newId } from '../dist/repositories/ids.js'
-import { turnItems } from './items.mjs'
+import { conversationSizes, turnItems } from './items.mjs'
 
 const owner = 'default'
 
@@ -32,9 +32,7 @@ export function seedDatabase (path, { totalItems, totalConversations, small = 10
   const templates = parseInputItems(turnItems(400), 400)
   const nowMs = Date.now()
   const seconds = Math.floor(nowMs / 1000)
-  const rest = totalConversations - 2
-  const restItems = totalItems - small - large
-  const sizes = [small, large, ...Array.from({ length: rest }, (_, i) => Math.floor(restItems / rest) + (i < restItems % rest ? 1 : 0))]
+  const sizes = conversationSizes({ totalItems, totalConversations, small, large })
 
   const sampleConversations = []
   const sampleItems = []

@@ -24,11 +24,8 @@ export const opaqueLimit = (parameter: string): string => `(${parameter} + 0)`
  * selection object's keys), so rows come back with the same property names Drizzle would give.
  */
 export function prepareRaw<Row> (client: Database.Database, query: BuildsSql | SQL, keys: readonly string[]): RawStatement<Row> {
-  const { sql, params } = (query as BuildsSql).toSQL()
-  const statement = client.prepare(sql.replace(/ limit \?$/, ` limit ${opaqueLimit('?')}`))
+  const { statement, bind } = compile(client, query)
   if (statement.reader) statement.raw(true)
-  const binders = params.map(binderOf)
-  const bind = (args: Record<string, unknown>): unknown[] => binders.map((binder) => binder(args))
   const toRow = (values: unknown[]): Row => {
     const row: Record<string, unknown> = {}
     for (let i = 0; i < keys.length; i++) row[keys[i]!] = values[i]
@@ -58,10 +55,8 @@ export interface PluckStatement<Value> {
  * array or object per row, which for a page of 20 items costs more than reading it.
  */
 export function preparePluck<Value> (client: Database.Database, query: BuildsSql | SQL): PluckStatement<Value> {
-  const { sql, params } = (query as BuildsSql).toSQL()
-  const statement = client.prepare(sql.replace(/ limit \?$/, ` limit ${opaqueLimit('?')}`)).pluck()
-  const binders = params.map(binderOf)
-  const bind = (args: Record<string, unknown>): unknown[] => binders.map((binder) => binder(args))
+  const { statement, bind } = compile(client, query)
+  statement.pluck()
   return {
     get: (args) => statement.get(...bind(args)) as Value | undefined,
     all: (args) => statement.all(...bind(args)) as Value[],
@@ -69,6 +64,14 @@ export function preparePluck<Value> (client: Database.Database, query: BuildsSql
 }
 
 type Binder = (args: Record<string, unknown>) => unknown
+
+/** The query's SQL prepared (a trailing bound LIMIT made opaque), and its arguments in bind order. */
+function compile (client: Database.Database, query: BuildsSql | SQL): { statement: Database.Statement, bind: (args: Record<string, unknown>) => unknown[] } {
+  const { sql, params } = (query as BuildsSql).toSQL()
+  const statement = client.prepare(sql.replace(/ limit \?$/, ` limit ${opaqueLimit('?')}`))
+  const binders = params.map(binderOf)
+  return { statement, bind: (args) => binders.map((binder) => binder(args)) }
+}
 
 /** A placeholder reads its argument (through the column's driver mapping when Drizzle wrapped it); anything else is a constant. */
 function binderOf (param: unknown): Binder {
