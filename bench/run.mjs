@@ -310,7 +310,9 @@ async function main () {
     if (!keep) rmSync(dir, { recursive: true, force: true })
     if (!keep && postgresServer !== undefined) await dropDatabase(postgresServer, databaseName)
   }
+  // Interrupted (Ctrl-C, or a test's time limit): stop the servers, drop the database, then exit.
   process.once('SIGINT', () => { cleanup().then(() => process.exit(130)) })
+  process.once('SIGTERM', () => { cleanup().then(() => process.exit(143)) })
   try {
     log(`seeding ${fmt(profile.totalItems)} items across ${fmt(profile.totalConversations)} conversations into ${databasePath}`)
     const seedStart = performance.now()
