@@ -16,6 +16,8 @@ let qs: typeof import('qs') | undefined
 
 /** qs's decoding: `+` is a space, and a malformed escape leaves the text as it was. */
 const decodeLikeQs = (text: string): string => {
+  // Most keys and values (`limit=20`, `order=desc`) have nothing to decode.
+  if (!text.includes('%') && !text.includes('+')) return text
   const spaced = text.replace(/\+/g, ' ')
   try {
     return decodeURIComponent(spaced)

@@ -84,8 +84,9 @@ async function errorHandler (app: FastifyInstance): Promise<void> {
     res.end(body)
   })
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
 
   app.setErrorHandler((error, request, reply) => {

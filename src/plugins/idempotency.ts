@@ -90,8 +90,7 @@ async function idempotency (app: FastifyInstance, { ttlMs, waitMs }: Idempotency
   }
 
   // preValidation: after the body is parsed, before anything can act on it.
-  app.addHook('preValidation', async (request, reply) => {
-    if (request.method !== 'POST') return
+  const claimKey = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const key = keyOf(request)
     if (key === undefined) return
     purgeNowAndThen(request)
@@ -109,9 +108,9 @@ async function idempotency (app: FastifyInstance, { ttlMs, waitMs }: Idempotency
       if (Date.now() >= deadline) throw inUse()
       await sleep(pause)
     }
-  })
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const storeAnswer = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const key = request.idempotencyClaim
     if (key === null) return payload
     request.idempotencyClaim = null
@@ -127,7 +126,16 @@ async function idempotency (app: FastifyInstance, { ttlMs, waitMs }: Idempotency
       request.log.error({ err }, 'storing the idempotent answer failed')
     }
     return payload
+  }
+
+  // Keys apply to POSTs only, so the hooks go on POST routes alone: reads never run them.
+  app.addHook('onRoute', (route) => {
+    if (!(Array.isArray(route.method) ? route.method : [route.method]).includes('POST')) return
+    route.preValidation = [...asList(route.preValidation), claimKey]
+    route.onSend = [storeAnswer, ...asList(route.onSend)]
   })
 }
+
+const asList = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])
 
 export default fp(idempotency, { name: 'idempotency', fastify: '5.x', dependencies: ['database', 'identity'] })

@@ -35,9 +35,23 @@ async function identity (app: FastifyInstance, { auth, host }: IdentityOptions):
 
   const authenticate = await createAuthenticator(auth)
   app.decorateRequest('owner', openOwner)
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config?.auth === false) return
-    request.owner = isolatedOwner(await authenticate(request.headers), isolationKey(request.headers))
+  // A callback hook, not an async one: most requests resolve their owner synchronously.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.routeOptions.config?.auth === false) return done()
+    let owner: string | Promise<string>
+    try {
+      owner = authenticate(request.headers)
+    } catch (error) {
+      return done(error as Error)
+    }
+    if (typeof owner === 'string') {
+      request.owner = isolatedOwner(owner, isolationKey(request.headers))
+      return done()
+    }
+    owner.then((verified) => {
+      request.owner = isolatedOwner(verified, isolationKey(request.headers))
+      done()
+    }, done)
   })
 }
 

@@ -5,10 +5,11 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type {} from '@fastify/swagger'
 import fp from 'fastify-plugin'
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { AppError } from '../errors.js'
 import type { RetentionStats } from '../lifecycle/retention.js'
 import type { StoreStats } from '../repositories/types.js'
+import { createHttpMetrics } from './http-metrics.js'
 
 export interface MetricsOptions {
   /** Required bearer token, or null for an open endpoint. */
@@ -29,15 +30,7 @@ function tokenMatches (header: string | undefined, token: string): boolean {
 async function metrics (app: FastifyInstance, { token, statsTtlMs = 15_000 }: MetricsOptions): Promise<void> {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const labelNames = ['method', 'route', 'status_code'] as const
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames, registers: [registry] })
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from receiving a request to sending its response, by route and status.',
-    labelNames,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  })
+  const http = createHttpMetrics()
 
   // The store is queried at most once per TTL however often Prometheus scrapes.
   let cached: { at: number, stats: StoreStats } | undefined
@@ -71,10 +64,9 @@ async function metrics (app: FastifyInstance, { token, statsTtlMs = 15_000 }: Me
   retentionCounter('conversations_server_purged_items_total', 'Items of purged conversations removed since start.', (s) => s.purgedItems)
   retentionCounter('conversations_server_purged_tombstones_total', 'Deleted-item tombstones purged since start.', (s) => s.purgedTombstones)
 
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    const labels = { method: request.method, route: request.routeOptions.url ?? unmatchedRoute, status_code: reply.statusCode }
-    requests.inc(labels)
-    duration.observe(labels, reply.elapsedTime / 1000)
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    http.record(request.method, request.routeOptions.url ?? unmatchedRoute, reply.statusCode, reply.elapsedTime / 1000)
+    done()
   })
 
   app.get('/metrics', {
@@ -87,7 +79,7 @@ async function metrics (app: FastifyInstance, { token, statsTtlMs = 15_000 }: Me
       }
     },
   }, async (_request, reply) => {
-    const text = await registry.metrics()
+    const text = `${await registry.metrics()}\n${http.render()}`
     return reply.type(registry.contentType).send(text)
   })
 }
