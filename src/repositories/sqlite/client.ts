@@ -25,12 +25,32 @@ export function sqlitePathFromUrl (url: string): string {
   return stripped === ':memory:' ? stripped : resolve(stripped)
 }
 
+/**
+ * Switching a new file to WAL needs a moment of exclusive access, and SQLite answers SQLITE_BUSY
+ * at once, without its busy handler, when another process is opening the same file at that
+ * moment (two servers started together on a fresh file). Retry for as long as the busy timeout.
+ */
+export function retryWhileBusy (run: () => unknown, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs
+  for (let pauseMs = 5; ; pauseMs = Math.min(pauseMs * 2, 100)) {
+    try {
+      run()
+      return
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error
+      // A synchronous pause: this runs once, while the store is opened, before anything is served.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs)
+    }
+  }
+}
+
 export function openSqlite (url: string, options: SqliteOptions = {}): SqliteDb {
   const path = sqlitePathFromUrl(url)
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const client = new Database(path, { readonly: options.readonly ?? false })
-  client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
-  if (path !== ':memory:' && options.readonly !== true) client.pragma('journal_mode = WAL')
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000
+  client.pragma(`busy_timeout = ${busyTimeoutMs}`)
+  if (path !== ':memory:' && options.readonly !== true) retryWhileBusy(() => client.pragma('journal_mode = WAL'), busyTimeoutMs)
   client.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
   client.pragma('foreign_keys = ON')
   return drizzle(client, { schema }) as SqliteDb
