@@ -193,23 +193,26 @@ async function meanBodyBytes (port, requests, rounds = 10) {
 
 /**
  * Latency of one request at a time over a kept-alive connection, in µs: the cost of the request
- * itself, without queueing behind 49 others (autocannon reports whole milliseconds).
+ * itself, without queueing behind 49 others (autocannon reports whole milliseconds). The paths take
+ * turns, request by request, so that a change in the machine's load falls on all of them alike.
  */
-async function unloadedLatency (port, path, rounds) {
+async function unloadedLatency (port, paths, rounds) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-  const once = () => new Promise((resolve, reject) => {
+  const once = (path) => new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
     http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
       res.resume()
       res.on('end', () => resolve(Number(process.hrtime.bigint() - started) / 1000))
     }).on('error', reject)
   })
-  for (let i = 0; i < 50; i++) await once()
-  const samples = []
-  for (let i = 0; i < rounds; i++) samples.push(await once())
+  for (let i = 0; i < 50; i++) for (const path of paths) await once(path)
+  const samples = paths.map(() => [])
+  for (let i = 0; i < rounds; i++) for (const [index, path] of paths.entries()) samples[index].push(await once(path))
   agent.destroy()
-  samples.sort((a, b) => a - b)
-  return { p50: samples[Math.floor(samples.length / 2)], p99: samples[Math.floor(samples.length * 0.99)] }
+  return samples.map((taken) => {
+    taken.sort((a, b) => a - b)
+    return { p50: taken[Math.floor(taken.length / 2)], p99: taken[Math.floor(taken.length * 0.99)] }
+  })
 }
 
 async function load ({ port, pid }, requests, duration) {
@@ -377,10 +380,8 @@ async function main () {
     const unloadedListLatency = {}
     for (const order of ['asc', 'desc']) {
       const path = (conversation) => `/v1/conversations/${conversation}/items?limit=20&order=${order}`
-      unloadedListLatency[order] = {
-        small: await unloadedLatency(server.port, path(seeded.smallConversation), profile.latencyRounds),
-        large: await unloadedLatency(server.port, path(seeded.largeConversation), profile.latencyRounds),
-      }
+      const [small, large] = await unloadedLatency(server.port, [path(seeded.smallConversation), path(seeded.largeConversation)], profile.latencyRounds)
+      unloadedListLatency[order] = { small, large }
     }
     await sleep(profile.idleAfter * 1000)
     const rssAfterIdleBytes = rssBytes(server.child.pid)
