@@ -2,26 +2,19 @@
 // on the PostgreSQL server of TEST_DATABASE_URL (the role needs CREATEDB) against the production
 // build; the same checks as on SQLite (test/process/bench-smoke.ts), and the run's database is gone
 // afterwards.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildProjectCopy, expectCompleteSmokeRun, runSmokeBench } from '../process/bench-smoke.js'
+import { describe, expect, it } from 'vitest'
+import { expectCompleteSmokeRun, runSmokeBench, smokeWorkspace } from '../process/bench-smoke.js'
 
-const reports = mkdtempSync(join(tmpdir(), 'conversations-bench-reports-'))
-let dir: string | undefined
-beforeAll(async () => { dir = await buildProjectCopy() }, 150_000)
-afterAll(() => {
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
-  rmSync(reports, { recursive: true, force: true })
-})
+const workspace = smokeWorkspace()
 
 describe('the benchmark on PostgreSQL', () => {
   it('runs every scenario against its ceiling in a database of its own, writes complete reports and drops the database (--smoke)', async () => {
     const server = process.env.TEST_DATABASE_URL!
-    const out = join(reports, 'smoke')
-    expectCompleteSmokeRun(await runSmokeBench(dir!, out, [`--database=${server}`]), out, 'postgres')
+    const { out } = workspace
+    expectCompleteSmokeRun(await runSmokeBench(workspace.dir(), out, [`--database=${server}`]), out, 'postgres')
 
     // The run's database is named after its start time.
     const { date } = JSON.parse(readFileSync(join(out, 'latest-smoke-postgres.json'), 'utf8')) as { date: string }

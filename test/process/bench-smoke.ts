@@ -3,12 +3,12 @@
 // nothing worth keeping on a shared machine, so only the report's completeness is checked (every
 // scenario ran, answered 2xx only, was compared with its ceiling), never whether a target is met.
 import { execFile } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -21,6 +21,21 @@ export async function buildProjectCopy (): Promise<string> {
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir')
   await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: dir, timeout: 120_000 })
   return dir
+}
+
+/**
+ * For a test file: the built copy (before its tests) and a reports folder (`out`, a folder that does
+ * not exist yet, outside the project), both removed afterwards.
+ */
+export function smokeWorkspace (): { dir: () => string, out: string } {
+  const reports = mkdtempSync(join(tmpdir(), 'conversations-bench-reports-'))
+  let dir: string | undefined
+  beforeAll(async () => { dir = await buildProjectCopy() }, 150_000)
+  afterAll(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
+    rmSync(reports, { recursive: true, force: true })
+  })
+  return { dir: () => dir!, out: join(reports, 'smoke') }
 }
 
 export interface BenchRun {
