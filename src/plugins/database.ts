@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { isPostgresUrl } from '../repositories/pg/url.js'
-import { startBackgroundCheckpoints } from '../repositories/sqlite/checkpointer.js'
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../repositories/sqlite/checkpointer.js'
 import { migrateSqlite, openSqlite, type SqliteDb } from '../repositories/sqlite/client.js'
 import { createSqliteRepositories } from '../repositories/sqlite/repositories.js'
 import type { Repositories } from '../repositories/types.js'
@@ -54,10 +54,24 @@ export async function openRepositories (config: Config): Promise<Repositories> {
   }
   const db = openServerSqlite(config)
   if (config.migrateOnStart) migrateSqlite(db)
-  const repos = createSqliteRepositories({ db })
-  if (db.$client.memory || config.sqliteCheckpointIntervalMs === 0) return repos
-  const checkpoints = startBackgroundCheckpoints(db, { intervalMs: config.sqliteCheckpointIntervalMs, synchronous: config.sqliteSynchronous })
-  return { ...repos, close: async () => { await checkpoints.stop(); await repos.close() } }
+  if (db.$client.memory || config.sqliteCheckpointIntervalMs === 0) return createSqliteRepositories({ db })
+  // The checkpoint worker starts with the first group commit: until a server writes, SQLite's own
+  // checkpoints suffice, and a server that only reads (or has just started) does without the worker's
+  // own Node environment (about 9 MB, and 50 ms of CPU on the path to the first answer).
+  let checkpoints: BackgroundCheckpoints | undefined
+  let closed = false
+  const startCheckpoints = (): void => {
+    if (checkpoints === undefined && !closed) checkpoints = startBackgroundCheckpoints(db, { intervalMs: config.sqliteCheckpointIntervalMs, synchronous: config.sqliteSynchronous })
+  }
+  const repos = createSqliteRepositories({ db, afterGroupCommit: startCheckpoints })
+  return {
+    ...repos,
+    close: async () => {
+      closed = true
+      await checkpoints?.stop()
+      await repos.close()
+    },
+  }
 }
 
 async function database (app: FastifyInstance, { config, repos }: { config: Config, repos?: Repositories | undefined }): Promise<void> {

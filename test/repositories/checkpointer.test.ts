@@ -20,7 +20,6 @@ const message = (n: number): NewItem => ({
 async function writeSome (name: string, interval: string): Promise<{ repos: Repositories, path: string, fileBytesBeforeWrites: number }> {
   const path = join(dir, name)
   const repos = await openRepositories(loadConfig({ DATABASE_URL: path, SQLITE_CHECKPOINT_INTERVAL_MS: interval }))
-  // Whatever the migrations left in the WAL is checkpointed first (by the worker, if any).
   await new Promise((resolve) => setTimeout(resolve, 100))
   const fileBytesBeforeWrites = statSync(path).size
   const { conversation } = await repos.conversations.create('o', {})
@@ -40,6 +39,17 @@ describe('background WAL checkpoints', () => {
   it('copy committed pages into the database file while the server connection never checkpoints', async () => {
     const { repos, path, fileBytesBeforeWrites } = await writeSome('worker.db', '20')
     expect(await waitFor(() => statSync(path).size > fileBytesBeforeWrites + 400_000, 5000)).toBe(true)
+    await repos.close()
+  })
+
+  it('start with the first write: until then what the migrations wrote stays in the WAL', async () => {
+    const path = join(dir, 'lazy.db')
+    const repos = await openRepositories(loadConfig({ DATABASE_URL: path, SQLITE_CHECKPOINT_INTERVAL_MS: '20' }))
+    const opened = statSync(path).size
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(0)
+    expect(await waitFor(() => statSync(path).size > opened, 300)).toBe(false)
+    await repos.conversations.create('o', {})
+    expect(await waitFor(() => statSync(path).size > opened, 5000)).toBe(true)
     await repos.close()
   })
 

@@ -39,9 +39,11 @@ export interface GroupCommitOptions {
   quietMs?: number
   /** …or once its first write has waited this long (ms). */
   maxWaitMs?: number
+  /** Called after each group's COMMIT. */
+  afterCommit?: () => void
 }
 
-export function createGroupCommitter (client: Database.Database, { maxGroupSize = 256, quietMs = 1, maxWaitMs = 20 }: GroupCommitOptions = {}): GroupCommitter {
+export function createGroupCommitter (client: Database.Database, { maxGroupSize = 256, quietMs = 1, maxWaitMs = 20, afterCommit }: GroupCommitOptions = {}): GroupCommitter {
   let queue: Pending[] = []
   let timer: NodeJS.Timeout | NodeJS.Immediate | undefined
   let firstQueuedAt = 0
@@ -82,6 +84,7 @@ export function createGroupCommitter (client: Database.Database, { maxGroupSize 
       for (const pending of group) pending.reject(error)
       return
     }
+    afterCommit?.()
     group.forEach((pending, index) => {
       const outcome = outcomes[index]!
       if (outcome.ok) pending.resolve(outcome.value)

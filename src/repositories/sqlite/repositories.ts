@@ -27,6 +27,8 @@ export interface SqliteRepositoryDeps {
   now?: () => number
   /** Where the migrations that ping() expects to be applied live (default: the bundled ones). */
   migrationsFolder?: string
+  /** Called after each group commit of creates and appends (the bulk of what the WAL receives). */
+  afterGroupCommit?: () => void
 }
 
 interface ConversationRow { pk: number, id: string, createdAt: number, metadata: string }
@@ -40,7 +42,7 @@ const toConversation = (row: ConversationRow): Conversation => ({
 const duplicateItem = (id: string): AppError =>
   new AppError('duplicate_item', `Duplicate item found with id ${id}. Remove duplicate items from your input and try again.`, { param: 'items' })
 
-export function createSqliteRepositories ({ db, ids = newId, now = Date.now, migrationsFolder }: SqliteRepositoryDeps): Repositories {
+export function createSqliteRepositories ({ db, ids = newId, now = Date.now, migrationsFolder, afterGroupCommit }: SqliteRepositoryDeps): Repositories {
   const p = sql.placeholder
   let latestMigration: number | undefined
   const expectedMigration = (): number => (latestMigration ??= latestMigrationMillis(migrationsFolder))
@@ -107,7 +109,7 @@ export function createSqliteRepositories ({ db, ids = newId, now = Date.now, mig
   }
 
   const reads = createSqliteItemReads(db, { requireConversation: findConversation })
-  const writeGroup = createGroupCommitter(db.$client)
+  const writeGroup = createGroupCommitter(db.$client, { afterCommit: afterGroupCommit })
   const erasure = createSqliteAnswerErasure(db.$client)
 
   const conversationsRepo: ConversationsRepository = {
