@@ -23,7 +23,7 @@ export interface HttpMetrics {
 
 const escapeLabel = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 
-/** Prometheus writes numbers as Go does: `+Inf`, and no exponent for ordinary values. */
+/** Numbers as prom-client writes them: JavaScript's own text, `+Inf` for infinity. */
 const formatNumber = (value: number): string => (value === Infinity ? '+Inf' : String(value))
 
 export function createHttpMetrics (): HttpMetrics {
