@@ -38,20 +38,17 @@ async function identity (app: FastifyInstance, { auth, host }: IdentityOptions):
   // A callback hook, not an async one: most requests resolve their owner synchronously.
   app.addHook('onRequest', (request, _reply, done) => {
     if (request.routeOptions.config?.auth === false) return done()
+    const settle = (owner: string): void => { request.owner = isolatedOwner(owner, isolationKey(request.headers)) }
     let owner: string | Promise<string>
     try {
       owner = authenticate(request.headers)
+      if (typeof owner === 'string') settle(owner)
     } catch (error) {
       return done(error as Error)
     }
-    if (typeof owner === 'string') {
-      request.owner = isolatedOwner(owner, isolationKey(request.headers))
-      return done()
-    }
-    owner.then((verified) => {
-      request.owner = isolatedOwner(verified, isolationKey(request.headers))
-      done()
-    }, done)
+    if (typeof owner === 'string') return done()
+    // Whatever fails on the way (the token, or settling the owner) reaches Fastify's error handler.
+    owner.then(settle).then(() => done(), done)
   })
 }
 
