@@ -186,4 +186,20 @@ describe('group committer', () => {
     expect(client.prepare('SELECT n FROM t ORDER BY rowid').pluck().all()).toEqual(Array.from({ length: 30 }, (_, n) => n))
     client.close()
   })
+
+  it('calls afterCommit once per committed group, and not for a group that could not commit', async () => {
+    const client = openFile()
+    client.pragma('busy_timeout = 0')
+    let commits = 0
+    const committer = createGroupCommitter(client, { maxGroupSize: 7, afterCommit: () => { commits++ } })
+    await Promise.all(Array.from({ length: 10 }, async (_, n) => committer.run(insert(client, n))))
+    expect(commits).toBe(2)
+    const other = new Database(client.name)
+    other.exec('BEGIN IMMEDIATE')
+    expect(await settle(committer.run(insert(client, 10)))).toMatchObject({ ok: false, error: { code: 'SQLITE_BUSY' } })
+    other.exec('ROLLBACK')
+    other.close()
+    expect(commits).toBe(2)
+    client.close()
+  })
 })
